@@ -1,0 +1,1 @@
+"""Pure helpers with no Django models: Azerbaijani text, tabular files, environment parsing."""

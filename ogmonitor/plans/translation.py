@@ -1,0 +1,21 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import ActionPlan, Activity, Area
+
+
+@register(ActionPlan)
+class ActionPlanTranslation(TranslationOptions):
+    fields = ("title", "approved_by", "summary")
+    required_languages = ("az",)
+
+
+@register(Area)
+class AreaTranslation(TranslationOptions):
+    fields = ("title",)
+    required_languages = ("az",)
+
+
+@register(Activity)
+class ActivityTranslation(TranslationOptions):
+    fields = ("title", "description", "executors_text", "participants", "deadline_text")
+    required_languages = ("az",)

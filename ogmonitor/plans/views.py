@@ -1,0 +1,44 @@
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+
+from .models import ActionPlan, Activity, Area
+
+
+def plan_list(request):
+    plans = ActionPlan.objects.annotate(
+        activity_count=Count("activities", distinct=True),
+        local_count=Count("activities", filter=Q(activities__involves_municipalities=True), distinct=True),
+        area_count=Count("areas", distinct=True),
+    )
+    return render(request, "plans/plan_list.html", {"plans": plans})
+
+
+def plan_detail(request, slug):
+    """A plan's areas and activities; ``?local=1`` keeps only activities involving municipalities."""
+    plan = get_object_or_404(ActionPlan, slug=slug)
+    only_local = request.GET.get("local") == "1"
+    activities = Activity.objects.filter(plan=plan).prefetch_related("executors").order_by("sort_key")
+    if only_local:
+        activities = activities.involving_municipalities()
+    areas = (
+        Area.objects.filter(plan=plan)
+        .prefetch_related(Prefetch("activities", queryset=activities, to_attr="shown_activities"))
+        .order_by("number")
+    )
+    counts = plan.activities.aggregate(
+        total=Count("pk"), local=Count("pk", filter=Q(involves_municipalities=True))
+    )
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {"plan": plan, "areas": areas, "only_local": only_local, "counts": counts},
+    )
+
+
+def activity_detail(request, slug, number):
+    activity = get_object_or_404(
+        Activity.objects.select_related("plan", "area").prefetch_related("executors"),
+        plan__slug=slug,
+        number=number,
+    )
+    return render(request, "plans/activity_detail.html", {"activity": activity, "plan": activity.plan})

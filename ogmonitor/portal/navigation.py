@@ -1,0 +1,21 @@
+"""The site's main navigation. Each app that adds pages adds its entry here, in reading order."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: Promise
+    staff_only: bool = False
+
+
+MAIN_NAVIGATION = [
+    NavItem("portal:home", _("Home")),
+    NavItem("plans:list", _("Action plans")),
+    NavItem("places:districts", _("Districts")),
+    NavItem("places:organizations", _("Organisations")),
+]
