@@ -103,3 +103,56 @@ def client_for(client):
         return logged_in
 
     return make
+
+
+# --- Real-browser tests: Debian's chromium driven by Playwright ------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    # Without these Chromium floods the closed network with refused connections (STACK-NOTES 2).
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def test_output_dir():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "test-output"
+    (path / "screenshots").mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context per test (no cookies shared), phone-friendly default size."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="az-AZ")
+    context.set_default_timeout(15000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def login(live_server):
+    """``login(page, user)`` logs in through the real form (password from the user factory)."""
+    from ogmonitor.accounts.factories import PASSWORD
+
+    def do_login(page, user, language="az"):
+        page.goto(f"{live_server.url}/{language}/accounts/login/")
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("main button[type=submit]")
+        page.wait_for_load_state("networkidle")
+
+    return do_login

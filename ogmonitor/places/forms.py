@@ -20,6 +20,8 @@ class OrganizationSearchForm(forms.Form):
 class OrganizationForm(forms.ModelForm):
     """What an organisation's own editor may keep up to date."""
 
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organization
         fields = ["name_az", "name_en", "short_name", "website", "email", "phone", "address"]
