@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ogmonitor.accounts",
     "ogmonitor.places",
     "ogmonitor.plans",
+    "ogmonitor.surveys",
     "ogmonitor.portal",
     "ogmonitor.demo",
 ]

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("ogmonitor.accounts.urls")),
     path("places/", include("ogmonitor.places.urls")),
     path("plans/", include("ogmonitor.plans.urls")),
+    path("studies/", include("ogmonitor.surveys.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=True,

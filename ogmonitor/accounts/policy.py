@@ -57,3 +57,58 @@ def can_enter_data_in(user, community) -> bool:
     if user.is_authenticated and user.has_role(Role.ENUMERATOR):
         return user.communities.filter(pk=community.pk).exists()
     return False
+
+
+# --- Studies (surveys app) -------------------------------------------------------------------
+# Study objects are passed in; this module imports no higher app, so the dependency stays one-way.
+
+
+def can_manage_study(user, study) -> bool:
+    """Administrators any study; coordinators the studies of their own organisation."""
+    if is_administrator(user):
+        return True
+    return bool(is_coordinator(user) and study.organization_id == user.organization_id)
+
+
+def can_create_study(user) -> bool:
+    return bool(user.is_authenticated and user.has_perm("surveys.add_study") and (is_administrator(user) or user.organization_id))
+
+
+def managed_studies(user, queryset: QuerySet) -> QuerySet:
+    """The studies in ``queryset`` the user manages (coordinates)."""
+    if is_administrator(user):
+        return queryset
+    if is_coordinator(user) and user.organization_id:
+        return queryset.filter(organization_id=user.organization_id)
+    return queryset.none()
+
+
+def enumerator_communities(user, study) -> QuerySet | None:
+    """Communities where ``user`` may enter data for ``study``; None means all of the study's."""
+    from django.apps import apps
+
+    if can_manage_study(user, study):
+        return None
+    Community = apps.get_model("places", "Community")
+    if not user.is_authenticated or not user.has_role(Role.ENUMERATOR):
+        return Community.objects.none()
+    return Community.objects.filter(
+        studymember__study=study, studymember__user=user, studymember__role="enumerator"
+    ).distinct()
+
+
+def can_enter_data(user, study, community=None) -> bool:
+    """Coordinators of the study anywhere in it; enumerators only in communities assigned for it."""
+    if can_manage_study(user, study):
+        return True
+    allowed = enumerator_communities(user, study)
+    if allowed is None:
+        return True
+    if community is None:
+        return allowed.exists()
+    return allowed.filter(pk=community.pk).exists()
+
+
+def can_see_identity(user, study) -> bool:
+    """Respondents' names and phones: the study's coordinators only."""
+    return can_manage_study(user, study)

@@ -25,11 +25,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COORDINATOR: [
         "places.*",
         "plans.*",
+        "surveys.*",
         "accounts.view_user",
     ],
     Role.ENUMERATOR: [
         "places.view_*",
         "plans.view_*",
+        "surveys.view_study",
+        "surveys.view_questionnaire",
+        "surveys.add_submission",
+        "surveys.change_submission",
+        "surveys.add_respondent",
+        "surveys.change_respondent",
     ],
     Role.MUNICIPALITY_EDITOR: [
         "places.view_*",

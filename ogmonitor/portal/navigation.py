@@ -16,6 +16,7 @@ class NavItem:
 MAIN_NAVIGATION = [
     NavItem("portal:home", _("Home")),
     NavItem("plans:list", _("Action plans")),
+    NavItem("surveys:list", _("Studies")),
     NavItem("places:districts", _("Districts")),
     NavItem("places:organizations", _("Organisations")),
 ]
