@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 _DELIMITERS = ",;\t"
+_SAMPLE_BYTES = 65536
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Problem:
     column: int | None = None  # 1-based column index
     header: str | None = None
     file: str | None = None
+    sheet: str | None = None  # for workbooks with several meaningful sheets (XLSForm)
 
     @property
     def column_letter(self) -> str | None:
@@ -39,6 +41,8 @@ class Problem:
         parts = []
         if self.file:
             parts.append(self.file)
+        if self.sheet:
+            parts.append(_("sheet “%(sheet)s”") % {"sheet": self.sheet})
         if self.row:
             parts.append(_("row %(row)s") % {"row": self.row})
         if self.column:
@@ -118,21 +122,51 @@ def _encoding_problem(filename: str, row: int | None, error: UnicodeDecodeError)
     )
 
 
+def _decoded_lines(fileobj, encoding: str, filename: str) -> Iterator[str]:
+    """UTF-8 text line by line, so a bad byte is reported on its own line.
+
+    A TextIOWrapper decodes 8 KB at a time and fails on the line where that block began,
+    possibly hundreds of rows before the bad byte.
+    """
+    pending = b""
+    line_number = 0
+
+    def decode(line: bytes) -> str:
+        try:
+            return line.decode(encoding)
+        except UnicodeDecodeError as error:
+            raise TableError([_encoding_problem(filename, line_number, error)]) from None
+
+    while chunk := fileobj.read(_SAMPLE_BYTES):
+        lines = (pending + chunk).splitlines(keepends=True)
+        # The last piece may be a line cut by the block, or a "\r" whose "\n" comes next.
+        pending = lines.pop()
+        for line in lines:
+            line_number += 1
+            yield decode(line)
+    if pending:
+        line_number += 1
+        yield decode(pending)
+
+
 def _open_csv(fileobj, filename: str) -> Table:
-    raw = fileobj.read(65536)
+    raw = fileobj.read(_SAMPLE_BYTES)
     fileobj.seek(0)
     encoding = _detect_encoding(raw)
+    # An incremental decoder keeps a character cut at the end of a partial sample for later
+    # instead of calling it an error, in every encoding (UTF-8 with a BOM and UTF-16 too).
+    decoder = codecs.getincrementaldecoder(encoding)()
     try:
-        sample = raw.decode(encoding)
+        sample = decoder.decode(raw, final=len(raw) < _SAMPLE_BYTES)
     except UnicodeDecodeError as error:
-        if error.end < len(raw) - 4 or encoding != "utf-8":
-            line = raw[: error.start].count(b"\n") + 1
-            raise TableError([_encoding_problem(filename, line, error)]) from None
-        # The sample may end inside a multi-byte character: keep what decodes.
-        sample = raw[: error.start].decode(encoding)
+        line = raw[: error.start].count(b"\n") + 1
+        raise TableError([_encoding_problem(filename, line, error)]) from None
     first_line = sample.lstrip("\ufeff").splitlines()[0] if sample.strip() else ""
     delimiter = max(_DELIMITERS, key=first_line.count) if first_line else ","
-    text = io.TextIOWrapper(_Unclosable(fileobj), encoding=encoding, newline="")
+    if encoding.startswith("utf-8"):
+        text = _decoded_lines(fileobj, encoding, filename)
+    else:
+        text = io.TextIOWrapper(_Unclosable(fileobj), encoding=encoding, newline="")
     reader = csv.reader(text, delimiter=delimiter)
     try:
         headers = [cell.strip().lstrip("\ufeff") for cell in next(reader)]

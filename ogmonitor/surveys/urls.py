@@ -1,9 +1,6 @@
-from django.urls import path
+"""Surveys URLs, assembled from the parts (studies and questionnaires, data entry, imports)."""
 
-from . import views
+from . import urls_entry, urls_imports, urls_studies
 
 app_name = "surveys"
-urlpatterns = [
-    path("", views.study_list, name="list"),
-    path("<slug:slug>/", views.study_detail, name="study"),
-]
+urlpatterns = [*urls_studies.urlpatterns, *urls_entry.urlpatterns, *urls_imports.urlpatterns]
