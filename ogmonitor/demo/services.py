@@ -1,0 +1,40 @@
+"""Load the demo data: one function that runs every domain's loader in one transaction.
+
+To add a domain (surveys, engagement…), write ``loaders/<domain>.py`` with a ``load_<domain>()``
+function and call it from :func:`load_demo`, after the loaders whose rows it refers to.
+"""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import transaction
+
+from .loaders.places import load_places
+from .loaders.plans import load_plans
+from .loaders.users import DemoLogin, load_users
+
+
+@dataclass
+class DemoReport:
+    """What a load produced: the logins to print and the row count of each ogmonitor model."""
+
+    logins: list[DemoLogin] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@transaction.atomic
+def load_demo() -> DemoReport:
+    """Create or update all demo data; running it again changes nothing (natural keys)."""
+    load_places()
+    load_plans()
+    logins = load_users()
+    return DemoReport(logins=logins, counts=row_counts())
+
+
+def row_counts() -> dict[str, int]:
+    """Rows per ogmonitor model, keyed by its label ('places.District'), in INSTALLED_APPS order."""
+    return {
+        model._meta.label: model._base_manager.count()
+        for model in apps.get_models()
+        if model.__module__.startswith("ogmonitor.")
+    }
