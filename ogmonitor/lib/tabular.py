@@ -122,31 +122,21 @@ def _encoding_problem(filename: str, row: int | None, error: UnicodeDecodeError)
     )
 
 
-def _decoded_lines(fileobj, encoding: str, filename: str) -> Iterator[str]:
-    """UTF-8 text line by line, so a bad byte is reported on its own line.
+def _decoded_lines(fileobj, encoding: str) -> Iterator[str]:
+    """UTF-8 text line by line, so a bad byte fails the very row the CSV reader is reading.
 
-    A TextIOWrapper decodes 8 KB at a time and fails on the line where that block began,
+    A TextIOWrapper decodes 8 KB at a time and fails on the row where that block began,
     possibly hundreds of rows before the bad byte.
     """
     pending = b""
-    line_number = 0
-
-    def decode(line: bytes) -> str:
-        try:
-            return line.decode(encoding)
-        except UnicodeDecodeError as error:
-            raise TableError([_encoding_problem(filename, line_number, error)]) from None
-
     while chunk := fileobj.read(_SAMPLE_BYTES):
         lines = (pending + chunk).splitlines(keepends=True)
         # The last piece may be a line cut by the block, or a "\r" whose "\n" comes next.
         pending = lines.pop()
         for line in lines:
-            line_number += 1
-            yield decode(line)
+            yield line.decode(encoding)
     if pending:
-        line_number += 1
-        yield decode(pending)
+        yield pending.decode(encoding)
 
 
 def _open_csv(fileobj, filename: str) -> Table:
@@ -159,12 +149,16 @@ def _open_csv(fileobj, filename: str) -> Table:
     try:
         sample = decoder.decode(raw, final=len(raw) < _SAMPLE_BYTES)
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise TableError([_encoding_problem(filename, line, error)]) from None
+        if not encoding.startswith("utf-8"):
+            line = raw[: error.start].count(b"\n") + 1
+            raise TableError([_encoding_problem(filename, line, error)]) from None
+        # Reading stops at the bad byte and reports it on its row (counted as the CSV reader
+        # counts rows, not lines); the text before it is enough to find the delimiter.
+        sample = raw[: error.start].decode(encoding)
     first_line = sample.lstrip("\ufeff").splitlines()[0] if sample.strip() else ""
     delimiter = max(_DELIMITERS, key=first_line.count) if first_line else ","
     if encoding.startswith("utf-8"):
-        text = _decoded_lines(fileobj, encoding, filename)
+        text = _decoded_lines(fileobj, encoding)
     else:
         text = io.TextIOWrapper(_Unclosable(fileobj), encoding=encoding, newline="")
     reader = csv.reader(text, delimiter=delimiter)
