@@ -48,9 +48,6 @@ class SearchableName(models.Model):
     class Meta:
         abstract = True
 
-    def search_texts(self) -> list[str]:
-        return [self.name_az or "", self.name_en or ""]
-
     def save(self, *args, **kwargs):
         for field in ("name_az", "name_en"):
             setattr(self, field, aztext.normalize(getattr(self, field, "") or ""))
@@ -59,3 +56,6 @@ class SearchableName(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_key"}
         super().save(*args, **kwargs)
+
+    def search_texts(self) -> list[str]:
+        return [self.name_az or "", self.name_en or ""]

@@ -52,12 +52,12 @@ class ActionPlan(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("plans:detail", args=[self.slug])
+
     @property
     def period(self) -> str:
         return f"{self.start_year}–{self.end_year}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("plans:detail", args=[self.slug])
 
 
 class Area(models.Model):
