@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 def problems(po_path: Path) -> list[str]:
     with po_path.open("rb") as handle:
         catalog = read_po(handle)
-    found = []
+    found = ["the catalogue header is marked fuzzy, so nothing in it is used"] if catalog.fuzzy else []
     for message in catalog:
         if not message.id:
             continue
