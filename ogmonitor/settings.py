@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "ogmonitor.places",
     "ogmonitor.plans",
     "ogmonitor.surveys",
+    "ogmonitor.findings",
+    "ogmonitor.reports",
     "ogmonitor.portal",
     "ogmonitor.demo",
 ]

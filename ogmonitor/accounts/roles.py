@@ -26,6 +26,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "places.*",
         "plans.*",
         "surveys.*",
+        "findings.*",
+        "reports.*",
         "accounts.view_user",
     ],
     Role.ENUMERATOR: [
