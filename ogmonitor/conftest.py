@@ -23,6 +23,12 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploads made by a test (XLSForms, imports, reports) go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def ngo_a(db):
     from ogmonitor.places.factories import OrganizationFactory
