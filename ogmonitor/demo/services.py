@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import transaction
 
+from .loaders.findings import load_findings
 from .loaders.places import load_places
 from .loaders.plans import load_plans
+from .loaders.surveys import load_surveys
 from .loaders.users import DemoLogin, load_users
 
 
@@ -28,6 +30,8 @@ def load_demo() -> DemoReport:
     load_places()
     load_plans()
     logins = load_users()
+    load_surveys()  # after plans and users: studies link to both
+    load_findings()  # after surveys: indicators count its answers and published figures
     return DemoReport(logins=logins, counts=row_counts())
 
 

@@ -9,6 +9,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -139,6 +140,31 @@ def _decoded_lines(fileobj, encoding: str) -> Iterator[str]:
         yield pending.decode(encoding)
 
 
+def _guess_delimiter(sample: str, complete: bool) -> str:
+    """The delimiter that splits the first rows into the same number of columns as the header.
+
+    Counting delimiters in the header alone fails on Google Forms' headers, which are question
+    labels and often hold commas ("Adınız, soyadınız;Yaşınız" is two columns, not two by comma).
+    """
+    best, best_score = ",", None
+    for delimiter in _DELIMITERS:
+        try:
+            records = list(itertools.islice(csv.reader(io.StringIO(sample), delimiter=delimiter), 21))
+        except csv.Error:
+            continue
+        if not complete and len(records) > 1:
+            records.pop()  # possibly cut by the end of the sample
+        if not records:
+            continue
+        width = len(records[0])
+        rows = [record for record in records[1:] if any(cell.strip() for cell in record)]
+        agreeing = sum(len(record) == width for record in rows) / len(rows) if rows else 1.0
+        score = (width > 1, agreeing, width)
+        if best_score is None or score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
 def _open_csv(fileobj, filename: str) -> Table:
     raw = fileobj.read(_SAMPLE_BYTES)
     fileobj.seek(0)
@@ -155,8 +181,7 @@ def _open_csv(fileobj, filename: str) -> Table:
         # Reading stops at the bad byte and reports it on its row (counted as the CSV reader
         # counts rows, not lines); the text before it is enough to find the delimiter.
         sample = raw[: error.start].decode(encoding)
-    first_line = sample.lstrip("\ufeff").splitlines()[0] if sample.strip() else ""
-    delimiter = max(_DELIMITERS, key=first_line.count) if first_line else ","
+    delimiter = _guess_delimiter(sample.lstrip("\ufeff"), complete=len(raw) < _SAMPLE_BYTES)
     if encoding.startswith("utf-8"):
         text = _decoded_lines(fileobj, encoding)
     else:
