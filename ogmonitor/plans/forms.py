@@ -1,9 +1,9 @@
 """Forms of the plans app: the two steps of a plan import."""
 
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from ogmonitor.lib.uploads import check_upload_size, upload_help_text
 
 #: Stored uploads are named by a random hex token; anything else could name another path.
 TOKEN_PATTERN = r"^[0-9a-f]{32}$"
@@ -19,21 +19,10 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _(
-            "CSV (UTF-8 or UTF-16, separated by commas, semicolons or tabs) or Excel .xlsx, up to %(limit)s."
-        ) % {"limit": filesizeformat(settings.OGMONITOR_MAX_UPLOAD_BYTES)}
+        self.fields["file"].help_text = upload_help_text()
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.OGMONITOR_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size)s but at most %(limit)s can be imported. Split the plan into "
-                  "several files: importing them one after another adds up."),
-                code="too_large",
-                params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-            )
-        return upload
+        return check_upload_size(self.cleaned_data["file"])
 
 
 class ImportCommitForm(forms.Form):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from ogmonitor.accounts.policy import can_create_study, can_manage_study, managed_studies
+from ogmonitor.accounts.policy import can_create_study, can_enter_data, can_manage_study, managed_studies
 
 from . import services
 from .expressions import (
@@ -75,6 +75,7 @@ def study_detail(request, slug):
     context = {
         "study": study,
         "manages": manages,
+        "can_enter": study.questionnaires.exists() and can_enter_data(request.user, study),
         "districts": study.districts.order_by("name"),
         "communities": study.communities.select_related("district").order_by("district__name", "name"),
         "areas": study.areas.order_by("number"),

@@ -8,12 +8,10 @@ anyone else gets 403, anonymous visitors the login page. Each step calls one fun
 import itertools
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from ogmonitor.accounts.policy import can_manage_study
 from ogmonitor.lib.tabular import TableError
+from ogmonitor.lib.uploads import check_upload_size, upload_help_text
 
 from .importing import (
     FormIndex,
@@ -64,22 +63,10 @@ class UploadForm(forms.Form):
     def __init__(self, *args, study: Study, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["questionnaire"].queryset = study.questionnaires.order_by("-version")
-        self.fields["file"].help_text = _(
-            "CSV (UTF-8 or UTF-16, separated by commas, semicolons or tabs) or Excel .xlsx, up to %(limit)s, "
-            "as exported by Google Forms or KoboToolbox."
-        ) % {"limit": filesizeformat(settings.OGMONITOR_MAX_UPLOAD_BYTES)}
+        self.fields["file"].help_text = upload_help_text(_("As exported by Google Forms or KoboToolbox."))
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.OGMONITOR_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size)s but at most %(limit)s can be imported. Split it into several files: "
-                  "importing them one after another adds up."),
-                code="too_large",
-                params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-            )
-        return upload
+        return check_upload_size(self.cleaned_data["file"])
 
 
 def _grouped(groups):
