@@ -79,6 +79,9 @@ class Computation(models.Model):
         verbose_name_plural = _("computations")
         ordering = ["-started_at"]
 
+    def __str__(self) -> str:
+        return f"{self.study_id} @ {self.started_at:%Y-%m-%d %H:%M}"
+
 
 class IndicatorResultQuerySet(models.QuerySet):
     def overall(self):

@@ -11,12 +11,14 @@ class NavItem:
     url_name: str
     label: Promise
     staff_only: bool = False
+    #: Other sections (path segments after the language prefix) that belong under this entry.
+    also: tuple[str, ...] = ()
 
 
 MAIN_NAVIGATION = [
     NavItem("portal:home", _("Home")),
     NavItem("plans:list", _("Action plans")),
-    NavItem("surveys:list", _("Studies")),
+    NavItem("surveys:list", _("Studies"), also=("findings", "reports")),
     NavItem("places:districts", _("Districts")),
     NavItem("places:organizations", _("Organisations")),
 ]

@@ -33,3 +33,21 @@ def test_every_page_is_served_in_azerbaijani_and_english(client):
 def test_root_redirects_to_a_language(client):
     response = client.get("/")
     assert response.status_code == 302 and response["Location"] == "/az/"
+
+
+@pytest.mark.parametrize(
+    "path, current",
+    [("/az/", "/az/"), ("/az/plans/", "/az/plans/"), ("/en/places/organizations/", "/en/places/organizations/"),
+     ("/az/places/", "/az/places/"), ("/az/findings/local-2022/", "/az/studies/"), ("/az/accounts/login/", None)],
+)
+def test_navigation_marks_exactly_one_current_section(rf, path, current):
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils import translation
+
+    from ogmonitor.portal.context_processors import navigation
+
+    request = rf.get(path)
+    request.user = AnonymousUser()
+    with translation.override(path.split("/")[1]):
+        items = navigation(request)["main_navigation"]
+    assert [item["url"] for item in items if item["current"]] == ([current] if current else [])
