@@ -16,6 +16,8 @@ urlpatterns += i18n_patterns(
     path("places/", include("ogmonitor.places.urls")),
     path("plans/", include("ogmonitor.plans.urls")),
     path("studies/", include("ogmonitor.surveys.urls")),
+    path("findings/", include("ogmonitor.findings.urls")),
+    path("reports/", include("ogmonitor.reports.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=True,

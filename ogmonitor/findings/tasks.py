@@ -1,0 +1,22 @@
+"""Background jobs of the findings app (Celery; run eagerly in-process when REDIS_URL is unset)."""
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+
+from ogmonitor.surveys.models import Study
+
+from .services import compute_study
+
+
+@shared_task(name="findings.recompute_study", acks_late=True)
+def recompute_study_task(study_id: int, user_id: int | None = None) -> int | None:
+    """Recompute a study's indicators; returns the Computation's id (None if the study is gone).
+
+    Safe to run twice or to redeliver: a recomputation replaces all of the study's results in
+    one transaction, with the study locked, so the last one to finish wins with fresh numbers.
+    """
+    study = Study.objects.filter(pk=study_id).first()
+    if study is None:
+        return None
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    return compute_study(study, user).pk
