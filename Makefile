@@ -40,7 +40,7 @@ install-test: $(VENV)/.installed-test
 
 # Compiled with Babel (a dependency), so a machine without GNU gettext can build the catalogues.
 compilemessages: $(VENV)/.installed
-	$(VENV)/bin/pybabel compile -D django -d ogmonitor/locale
+	$(PY) -m ogmonitor.lib.compile_messages ogmonitor/locale
 
 # Extract strings into the .po files (needs GNU gettext: apt-get install gettext).
 messages: $(VENV)/.installed
