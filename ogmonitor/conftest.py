@@ -14,11 +14,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _default_language():
-    """Start every test in the default language: a request to /en/… leaves English active."""
+    """Leave every test in the default language: a request to /en/… leaves English active."""
     from django.conf import settings
     from django.utils import translation
 
-    translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
 

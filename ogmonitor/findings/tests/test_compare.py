@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from statsmodels.stats.proportion import proportions_ztest
 
 from ogmonitor.findings import services
@@ -11,6 +12,13 @@ from ogmonitor.surveys.factories import StudyFactory
 from ogmonitor.surveys.models import AggregateResult
 
 from .test_compute import Survey
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The notes and verdicts are read in English here (the site's default language is az)."""
+    with translation.override("en"):
+        yield
 
 
 def respond_many(survey, question, counts: dict[str, int]) -> None:

@@ -240,6 +240,21 @@ def test_breakdown_cells_have_stable_keys_and_add_up_to_the_overall_figure(surve
         assert (sum(numerators), sum(denominators)) == found[("", "")]
 
 
+def test_submissions_without_a_respondent_or_profile_count_overall_and_as_not_recorded(survey):
+    survey.respond(community=None, category=None, gender="", aware="yes")
+    anonymous = SubmissionFactory(questionnaire=survey.questionnaire, respondent=None)
+    Answer.objects.create(submission=anonymous, question=survey.questions["aware"], choice=survey.choices[("aware3", "no")])
+    survey.respond(community=0, aware="no")
+    indicator = survey.indicator("aware")
+
+    services.compute_study(survey.study)
+
+    found = cells(indicator)
+    assert found[("", "")] == (1, 3)
+    assert found[("community", "")] == found[("district", "")] == (1, 2)
+    assert found[("community", survey.communities[0].slug)] == (0, 1)
+
+
 def test_group_labels_follow_the_active_language_not_the_moment_of_computation(survey):
     survey.respond(community=3, aware="yes")
     indicator = survey.indicator("aware")

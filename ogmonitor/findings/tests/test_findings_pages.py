@@ -22,6 +22,15 @@ from ogmonitor.surveys.models import AggregateResult, Study
 from .test_drafting import Round
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the pages' English wording (the site's default language is az)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def survey(db, ngo_a):
     survey = Round(organization=ngo_a)

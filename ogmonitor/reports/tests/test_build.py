@@ -47,7 +47,7 @@ def test_content_has_every_section_in_the_requested_language(report_study):
     aware = content.indicator_rows()[0]
     assert (aware.figure.numerator, aware.figure.denominator) == (9, 36)
     assert aware.figure.text == "25,0%"  # Azerbaijani decimal comma
-    assert aware.previous.text == "25,0%" and aware.change_text == "±0,0 pp"
+    assert aware.previous.text == "25,0%" and aware.change_text == "±0,0 f.b."
     assert content.sections[0].findings == ["Respondentlərin 25,0%-i (36 nəfərdən 9 nəfər) Milli Fəaliyyət Planından xəbərdardır."]
     assert content.method.respondents.total == 36
     assert content.method.respondents.genders == ["qadın", "kişi"]
