@@ -36,8 +36,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_DATABASE = "ogmonitor_bench_findings"
+
+try:  # run by bench/run.py (repository root on sys.path) or directly (bench/ on sys.path)
+    from bench.common import databases, fresh_postgres
+except ImportError:  # pragma: no cover
+    from common import databases, fresh_postgres
 REPEATS = 3
 DISTRICTS = 8
 COMMUNITIES_PER_DISTRICT = 5
@@ -236,33 +240,13 @@ def measure(respondents: int) -> dict:
 # --- The table ------------------------------------------------------------------------------------
 
 
-def _databases() -> list[tuple[str, str]]:
-    databases = [("sqlite", "")]
-    try:
-        import psycopg
-
-        psycopg.connect(PG_ADMIN, connect_timeout=2).close()
-        databases.append(("postgresql", f"postgresql://postgres@127.0.0.1:5432/{PG_DATABASE}"))
-    except Exception:
-        print("PostgreSQL not reachable: SQLite only")
-    return databases
-
-
-def _fresh_pg() -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {PG_DATABASE}")
-
-
 def run() -> dict:
     """Each database in its own subprocess; print one table with the targets."""
     respondents = int(os.environ.get("BENCH_FINDINGS_RESPONDENTS", "100000"))
     rows = []
-    for engine, url in _databases():
+    for engine, url in databases(PG_DATABASE):
         if url:
-            _fresh_pg()
+            fresh_postgres(PG_DATABASE)
         with tempfile.TemporaryDirectory() as var:
             env = {**os.environ, "OGMONITOR_VAR_DIR": var, "DATABASE_URL": url, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
             out = subprocess.run([sys.executable, __file__, str(respondents)], env=env, capture_output=True, text=True, cwd=ROOT)

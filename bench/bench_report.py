@@ -30,8 +30,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_DATABASE = "ogmonitor_bench_report"
+
+try:  # run by bench/run.py (repository root on sys.path) or directly (bench/ on sys.path)
+    from bench.common import databases, fresh_postgres
+except ImportError:  # pragma: no cover
+    from common import databases, fresh_postgres
 REPEATS = 3
 AREAS = 8
 TARGET_SECONDS = 10.0
@@ -202,36 +206,15 @@ def measure(respondents: int) -> dict:
 # --- The table ------------------------------------------------------------------------------------
 
 
-def _databases() -> list[tuple[str, str]]:
-    databases = [("sqlite", "")]
-    if os.environ.get("BENCH_REPORT_POSTGRES") == "1":
-        try:
-            import psycopg
-
-            psycopg.connect(PG_ADMIN, connect_timeout=2).close()
-            databases.append(("postgresql", f"postgresql://postgres@127.0.0.1:5432/{PG_DATABASE}"))
-        except Exception:
-            print("PostgreSQL not reachable: SQLite only")
-    return databases
-
-
-def _fresh_pg() -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {PG_DATABASE}")
-
-
 def run() -> dict:
     """Each (database, size) in its own subprocess; print one table with the target."""
     largest = int(os.environ.get("BENCH_REPORT_RESPONDENTS", "100000"))
     sizes = sorted({max(largest // 100, 10), max(largest // 10, 10), largest})
     rows = []
-    for engine, url in _databases():
+    for engine, url in databases(PG_DATABASE, postgres=os.environ.get("BENCH_REPORT_POSTGRES") == "1"):
         for size in sizes:
             if url:
-                _fresh_pg()
+                fresh_postgres(PG_DATABASE)
             with tempfile.TemporaryDirectory() as var:
                 env = {**os.environ, "OGMONITOR_VAR_DIR": var, "DATABASE_URL": url, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
                 out = subprocess.run([sys.executable, __file__, str(size)], env=env, capture_output=True, text=True,
