@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ogmonitor.plans",
     "ogmonitor.surveys",
     "ogmonitor.findings",
+    "ogmonitor.engagement",
     "ogmonitor.reports",
     "ogmonitor.portal",
     "ogmonitor.demo",
@@ -149,6 +150,9 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 OGMONITOR_MAX_UPLOAD_BYTES = env_int("OGMONITOR_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+#: Days an authority has to answer a proposal before it is shown as overdue (each proposal may
+#: set its own). A default only: set it to the term the authorities' rules on appeals give.
+PROPOSAL_ANSWER_DAYS = env_int("PROPOSAL_ANSWER_DAYS", 30)
 
 # Background work: eager and in-process unless a broker is configured.
 REDIS_URL = env_str("REDIS_URL")

@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("studies/", include("ogmonitor.surveys.urls")),
     path("findings/", include("ogmonitor.findings.urls")),
     path("reports/", include("ogmonitor.reports.urls")),
+    path("engagement/", include("ogmonitor.engagement.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=True,

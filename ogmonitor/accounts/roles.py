@@ -28,6 +28,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "surveys.*",
         "findings.*",
         "reports.*",
+        "engagement.*",
         "accounts.view_user",
     ],
     Role.ENUMERATOR: [
@@ -44,6 +45,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "places.view_*",
         "places.change_organization",
         "plans.view_*",
+        "engagement.view_*",
+        "engagement.change_proposal",
     ],
 }
 
