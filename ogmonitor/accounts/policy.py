@@ -112,3 +112,33 @@ def can_enter_data(user, study, community=None) -> bool:
 def can_see_identity(user, study) -> bool:
     """Respondents' names and phones: the study's coordinators only."""
     return can_manage_study(user, study)
+
+
+# --- Engagement (events, proposals, dialogue platforms) --------------------------------------
+
+
+def can_manage_engagement(user) -> bool:
+    """Record events, proposals and platforms: administrators and coordinators."""
+    return bool(is_administrator(user) or (is_coordinator(user) and user.has_perm("engagement.add_event")))
+
+
+def can_edit_engagement_record(user, record) -> bool:
+    """An event, proposal or platform record: administrators any; coordinators those their own
+    organisation keeps (``record.organization``) and those kept by no organisation."""
+    if is_administrator(user):
+        return True
+    if not can_manage_engagement(user):
+        return False
+    owner = getattr(record, "organization_id", None)
+    return owner is None or owner == user.organization_id
+
+
+def can_answer_proposal(user, proposal) -> bool:
+    """Record the authority's answer: whoever may edit the proposal, and the addressed
+    municipality's own editors (so a municipality can answer in ogmonitor directly)."""
+    if can_edit_engagement_record(user, proposal):
+        return True
+    return bool(
+        user.is_authenticated and user.has_role(Role.MUNICIPALITY_EDITOR)
+        and proposal.addressee_id is not None and proposal.addressee_id == user.organization_id
+    )

@@ -1,6 +1,11 @@
-"""Engagement pages. Each helper's views module adds its own patterns list here."""
+"""Engagement pages: events (and the engagement overview), proposals, platforms and chronology.
 
-from django.urls import path  # noqa: F401
+Each area keeps its patterns in its own module; they share the ``engagement`` namespace.
+"""
+
+from .urls_events import urlpatterns as event_patterns
+from .urls_platforms import urlpatterns as platform_patterns
+from .urls_proposals import urlpatterns as proposal_patterns
 
 app_name = "engagement"
-urlpatterns = []
+urlpatterns = [*event_patterns, *proposal_patterns, *platform_patterns]

@@ -1,0 +1,3 @@
+"""Placeholder list, replaced by the platforms views."""
+
+urlpatterns: list = []
