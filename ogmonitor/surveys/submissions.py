@@ -38,6 +38,7 @@ from .models import (
     SelfCompletionLink,
     Submission,
 )
+from .signals import announce_answers_changed
 
 RESPONDENT_FIELDS = ("category", "gender", "community", "organization", "channel", "interview_date", "enumerator")
 IDENTITY_FIELDS = ("full_name", "phone", "email")
@@ -132,6 +133,8 @@ def record_submission(
 
     submission.answers.all().delete()
     Answer.objects.bulk_create(answers.answer_rows(submission, questionnaire, result.values))
+    if not draft:
+        announce_answers_changed(study, user)
     return submission, created
 
 
@@ -283,6 +286,7 @@ def correct_submission(submission: Submission, raw_answers: dict, user, reason: 
         row for row in answers.answer_rows(submission, questionnaire, result.values) if row.question_id in changed_ids
     )
     submission.save(update_fields=["updated_at"])
+    announce_answers_changed(submission.study, user)
     return revisions
 
 
@@ -298,6 +302,7 @@ def reject_submission(submission: Submission, user, reason: str) -> Submission:
     submission.status = Submission.Status.REJECTED
     submission.rejection_reason = reason
     submission.save(update_fields=["status", "rejection_reason", "updated_at"])
+    announce_answers_changed(submission.study, user)
     return submission
 
 
@@ -310,6 +315,7 @@ def approve_submission(submission: Submission, user, reason: str = "") -> Submis
     submission.status = Submission.Status.APPROVED
     submission.rejection_reason = ""
     submission.save(update_fields=["status", "rejection_reason", "updated_at"])
+    announce_answers_changed(submission.study, user)
     return submission
 
 

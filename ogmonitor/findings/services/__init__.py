@@ -12,6 +12,7 @@
   finding's sentence with the current figures.
 """
 
+from django.core.cache import cache
 from django.db import transaction
 
 from .compare import VERDICT_LABELS, Comparison, Rate, compare_studies
@@ -36,14 +37,32 @@ __all__ = [
 ]
 
 
+#: Seconds a queued recomputation waits in a worker, so a burst of submissions costs one run.
+RECOMPUTE_DELAY = 5
+
+
+def pending_key(study_id: int) -> str:
+    return f"findings:recompute-pending:{study_id}"
+
+
 def schedule_recompute(study, user=None) -> None:
     """Recompute ``study``'s indicators once the current transaction commits (at once outside one).
 
     Runs as the Celery task :func:`~ogmonitor.findings.tasks.recompute_study_task`: in a worker
     when ``REDIS_URL`` is set, in-process otherwise. A transaction rolled back schedules nothing.
+    With a worker, changes arriving while a run is queued join that run instead of queueing
+    another (a cache key marks it pending; the task clears it as it starts, so a change made
+    during a run schedules the next one).
     """
     from ..tasks import recompute_study_task
 
     study_id = study.pk
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
-    transaction.on_commit(lambda: recompute_study_task.delay(study_id, user_id))
+
+    def enqueue():
+        if recompute_study_task.app.conf.task_always_eager:
+            recompute_study_task.delay(study_id, user_id)
+        elif cache.add(pending_key(study_id), 1, timeout=RECOMPUTE_DELAY + 600):
+            recompute_study_task.apply_async((study_id, user_id), countdown=RECOMPUTE_DELAY)
+
+    transaction.on_commit(enqueue)
