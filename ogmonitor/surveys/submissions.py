@@ -161,6 +161,9 @@ def _check_link_open(link: SelfCompletionLink, study, existing: Submission | Non
     link = SelfCompletionLink.objects.select_for_update().get(pk=link.pk)
     if not link.is_active or link.study_id != study.pk:
         raise LinkUnavailable(_("This link no longer accepts responses."))
+    if study.status in (study.Status.CLOSED, study.Status.PUBLISHED):
+        # Respondents answer only while fieldwork runs; a closed round's figures stay as published.
+        raise LinkUnavailable(_("This survey has closed and no longer accepts responses."))
     if link.single_use:
         used = link.submissions.exclude(status=Submission.Status.DRAFT)
         if existing is not None:

@@ -278,6 +278,15 @@ def test_an_inactive_link_refuses_responses(questionnaire, study, coordinator):
         record(questionnaire, None, VALID, {}, source=Submission.Source.SELF, self_link=link)
 
 
+def test_a_link_of_a_closed_study_refuses_responses(questionnaire, study, coordinator):
+    link = submissions.create_self_link(study, coordinator)
+    study.status = study.Status.CLOSED
+    study.save()
+    with pytest.raises(submissions.LinkUnavailable, match="closed"):
+        record(questionnaire, None, VALID, {}, source=Submission.Source.SELF, self_link=link)
+    assert not Submission.objects.exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_requests_with_the_same_uuid_at_once_store_one_submission(questionnaire, assigned, profile):
     if connection.vendor != "postgresql":
