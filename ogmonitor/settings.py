@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "ogmonitor.surveys",
     "ogmonitor.findings",
     "ogmonitor.engagement",
+    "ogmonitor.disclosure",
+    "ogmonitor.logframe",
     "ogmonitor.reports",
     "ogmonitor.portal",
     "ogmonitor.demo",

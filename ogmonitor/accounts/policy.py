@@ -142,3 +142,29 @@ def can_answer_proposal(user, proposal) -> bool:
         user.is_authenticated and user.has_role(Role.MUNICIPALITY_EDITOR)
         and proposal.addressee_id is not None and proposal.addressee_id == user.organization_id
     )
+
+
+# --- Projects (logframe) and proactive disclosure ----------------------------------------------
+
+
+def can_manage_project(user, project) -> bool:
+    """A project's logframe, manual values and outreach records: administrators, and the
+    coordinators of the implementing organisation."""
+    if is_administrator(user):
+        return True
+    return bool(is_coordinator(user) and project.organization_id == user.organization_id)
+
+
+def can_record_publication(user, organization) -> bool:
+    """Record (or correct) what ``organization`` published: administrators and coordinators for
+    any organisation; a municipality editor for their own municipality only."""
+    if not user.is_authenticated or not user.has_perm("disclosure.add_publication"):
+        return False
+    if is_administrator(user) or is_coordinator(user):
+        return True
+    return bool(user.has_role(Role.MUNICIPALITY_EDITOR) and organization.pk == user.organization_id)
+
+
+def can_verify_publication(user) -> bool:
+    """Confirm that a recorded publication is really there: the monitoring NGO, not the municipality."""
+    return bool(is_administrator(user) or (is_coordinator(user) and user.has_perm("disclosure.change_publication")))

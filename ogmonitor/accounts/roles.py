@@ -29,6 +29,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "findings.*",
         "reports.*",
         "engagement.*",
+        "logframe.*",
+        "disclosure.*",
         "accounts.view_user",
     ],
     Role.ENUMERATOR: [
@@ -47,6 +49,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "plans.view_*",
         "engagement.view_*",
         "engagement.change_proposal",
+        "disclosure.view_*",
+        "disclosure.add_publication",
+        "disclosure.change_publication",
+        "disclosure.delete_publication",
     ],
 }
 
