@@ -19,6 +19,8 @@ urlpatterns += i18n_patterns(
     path("findings/", include("ogmonitor.findings.urls")),
     path("reports/", include("ogmonitor.reports.urls")),
     path("engagement/", include("ogmonitor.engagement.urls")),
+    path("projects/", include("ogmonitor.logframe.urls")),
+    path("disclosure/", include("ogmonitor.disclosure.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=True,

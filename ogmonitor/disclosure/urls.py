@@ -1,0 +1,4 @@
+"""disclosure pages."""
+
+app_name = "disclosure"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""logframe pages."""
+
+app_name = "logframe"
+urlpatterns: list = []
