@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from ogmonitor.lib.tabular import Problem, Table, TableError, open_table
 
 from ..models import ImportBatch, Respondent, Study, Submission
+from ..signals import announce_answers_changed
 from . import writers
 from .mapping import FormIndex, detect_format, propose_columns
 from .pipeline import RowReader
@@ -366,7 +367,8 @@ def run_import(batch: ImportBatch) -> ImportBatch:
 
     The file is read and checked again inside one transaction; if anything is wrong nothing is
     written, the batch becomes FAILED with every problem listed. A batch already DONE is left
-    alone, so running it twice (a retried task) imports nothing twice.
+    alone, so running it twice (a retried task) imports nothing twice. When rows were added,
+    ``answers_changed`` is sent, so the study's findings are recomputed after the commit.
     """
     ImportBatch.objects.filter(pk=batch.pk).exclude(status=ImportBatch.Status.DONE).update(
         status=ImportBatch.Status.RUNNING
@@ -391,6 +393,11 @@ def run_import(batch: ImportBatch) -> ImportBatch:
             batch.problems = []
             batch.save(update_fields=["status", "created_count", "duplicate_count", "total_rows", "processed_rows",
                                       "finished_at", "problems"])
+            if created:
+                # The findings app recomputes the study's indicators once this commits (through
+                # the signal: surveys never imports findings). An import of duplicates only
+                # changed no answer.
+                announce_answers_changed(batch.study, batch.created_by)
     except (ImportProblems, TableError) as error:
         count = getattr(error, "count", len(error.problems))
         ImportBatch.objects.filter(pk=batch.pk).update(
