@@ -19,6 +19,9 @@ MAIN_NAVIGATION = [
     NavItem("portal:home", _("Home")),
     NavItem("plans:list", _("Action plans")),
     NavItem("surveys:list", _("Studies"), also=("findings", "reports")),
+    NavItem("engagement:index", _("Engagement")),
+    NavItem("logframe:list", _("Projects")),
     NavItem("places:districts", _("Districts")),
     NavItem("places:organizations", _("Organisations")),
+    NavItem("disclosure:ranking", _("Transparency")),
 ]
