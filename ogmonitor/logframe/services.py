@@ -1,0 +1,123 @@
+"""Changes to a project's records: hand-entered values, outreach records, publication.
+
+One function per change, each in one transaction, called by the views, the admin and the demo
+loader alike. The caller has checked :func:`ogmonitor.accounts.policy.can_manage_project`. As in
+:mod:`ogmonitor.engagement.events`, a log line naming the actor stands in for the audit entry
+until the project has an audit table.
+"""
+
+import logging
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from ogmonitor.accounts.policy import is_administrator, is_coordinator
+
+from .models import Indicator, ManualValue, OnlinePaymentAssistance, Project, TerminalRequest
+
+logger = logging.getLogger(__name__)
+
+
+def _actor(user) -> str:
+    return f"{user} ({getattr(user, 'pk', None)})" if user is not None else "the system"
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+def visible_projects(user) -> QuerySet:
+    """Published projects for everyone; unpublished ones also for those who manage them.
+
+    A logframe being drafted is the implementing organisation's working document, so unlike an
+    event it is not shown to every staff member: administrators see all, coordinators their own
+    organisation's.
+    """
+    projects = Project.objects.all()
+    if is_administrator(user):
+        return projects
+    if is_coordinator(user) and user.organization_id:
+        return projects.filter(Q(is_published=True) | Q(organization_id=user.organization_id))
+    return projects.filter(is_published=True)
+
+
+# --- Hand-entered values -----------------------------------------------------------------------
+
+
+def record_manual_value(indicator: Indicator, user, *, value, on, evidence_url: str = "", note: str = "") -> ManualValue:
+    """Record the value of ``indicator`` as of ``on``, with its evidence; the latest value counts.
+
+    A milestone's value is 1 (reached) or 0 (not yet).
+    """
+    value = Decimal(str(value))
+    if indicator.target_kind == Indicator.TargetKind.MILESTONE and value not in (0, 1):
+        raise ValidationError({"value": _("A milestone is 1 (reached) or 0 (not yet).")})
+    if value < 0:
+        raise ValidationError({"value": _("A value cannot be negative.")})
+    with transaction.atomic():
+        entry = ManualValue.objects.create(
+            indicator=indicator, value=value, on=on, evidence_url=evidence_url, note=note,
+            recorded_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+    logger.info("Project %s: indicator %s = %s as of %s, recorded by %s",
+                indicator.project.slug, indicator.code, value, on, _actor(user))
+    return entry
+
+
+def delete_manual_value(entry: ManualValue, user) -> None:
+    """Remove a value entered by mistake; the previous one counts again."""
+    indicator = entry.indicator
+    with transaction.atomic():
+        entry.delete()
+    logger.info("Project %s: a value of indicator %s removed by %s", indicator.project.slug, indicator.code, _actor(user))
+
+
+# --- Outreach records --------------------------------------------------------------------------
+
+
+def save_payment_assistance(form, user) -> OnlinePaymentAssistance:
+    """Save a validated :class:`~.forms.PaymentAssistanceForm` (new or changed record)."""
+    creating = form.instance.pk is None
+    with transaction.atomic():
+        record = form.save()
+    logger.info("Project %s: online-payment record %s %s by %s", record.project.slug, record.pk,
+                "created" if creating else "changed", _actor(user))
+    return record
+
+
+def delete_payment_assistance(record: OnlinePaymentAssistance, user) -> None:
+    project, pk = record.project, record.pk
+    with transaction.atomic():
+        record.delete()
+    logger.info("Project %s: online-payment record %s deleted by %s", project.slug, pk, _actor(user))
+
+
+def save_terminal_request(form, user) -> TerminalRequest:
+    """Save a validated :class:`~.forms.TerminalRequestForm` (new or changed record)."""
+    creating = form.instance.pk is None
+    with transaction.atomic():
+        record = form.save()
+    logger.info("Project %s: terminal request %s %s by %s", record.project.slug, record.pk,
+                "created" if creating else "changed", _actor(user))
+    return record
+
+
+def delete_terminal_request(record: TerminalRequest, user) -> None:
+    project, pk = record.project, record.pk
+    with transaction.atomic():
+        record.delete()
+    logger.info("Project %s: terminal request %s deleted by %s", project.slug, pk, _actor(user))
+
+
+# --- Publication ------------------------------------------------------------------------------
+
+
+def set_published(project: Project, user, published: bool) -> Project:
+    """Show the project's progress to everyone (``published``) or only to those who manage it."""
+    with transaction.atomic():
+        project.is_published = published
+        project.save(update_fields=["is_published"])
+    logger.info("Project %s %s by %s", project.slug, "published" if published else "unpublished", _actor(user))
+    return project
