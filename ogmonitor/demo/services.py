@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import transaction
 
+from .loaders.disclosure import load_disclosure
+from .loaders.engagement import load_engagement
 from .loaders.findings import load_findings
+from .loaders.logframe import load_logframe
 from .loaders.places import load_places
 from .loaders.plans import load_plans
 from .loaders.surveys import load_surveys
@@ -32,6 +35,9 @@ def load_demo() -> DemoReport:
     logins = load_users()
     load_surveys()  # after plans and users: studies link to both
     load_findings()  # after surveys: indicators count its answers and published figures
+    load_disclosure()  # after places and users: publications name organisations, verified by the coordinator
+    load_engagement()  # after places, plans and users: events name their organisations and plans
+    load_logframe()  # after engagement and disclosure: counts their events, proposals and publications
     return DemoReport(logins=logins, counts=row_counts())
 
 
