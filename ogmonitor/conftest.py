@@ -23,6 +23,16 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: no page cached by an earlier test is served."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploads made by a test (XLSForms, imports, reports) go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"

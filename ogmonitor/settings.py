@@ -50,7 +50,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "ogmonitor.accounts",
     "ogmonitor.places",
     "ogmonitor.plans",
@@ -164,6 +166,12 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+#: Anonymous public pages and API responses are cached this long at most (any data change retires
+#: them earlier: see ogmonitor/lib/cache.py); 0 turns the cache off. Browsers may keep a copy
+#: for PUBLIC_BROWSER_CACHE_SECONDS.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 600)
+PUBLIC_BROWSER_CACHE_SECONDS = env_int("PUBLIC_BROWSER_CACHE_SECONDS", 60)
 
 CACHES = {
     "default": (

@@ -6,3 +6,8 @@ class PortalConfig(AppConfig):
     name = "ogmonitor.portal"
     label = "portal"
     verbose_name = _("Public portal")
+
+    def ready(self):
+        from ogmonitor.lib.cache import connect_invalidation
+
+        connect_invalidation()

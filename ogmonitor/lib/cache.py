@@ -1,0 +1,105 @@
+"""Caching of public pages and API responses, invalidated whenever ogmonitor's data change.
+
+Rather than tracking which page shows which rows (fragile: a page of findings reads studies,
+indicators, results, recommendations…), every cache key carries a *data version*: a counter
+that any committed change to an ogmonitor model increments. A change therefore retires every
+cached public response at once; the next request of each page rebuilds it. Public data change
+rarely (an import, a publication) and are read often, so this is the right trade: simple,
+correct, and cheap to rebuild.
+
+Only anonymous, safe (GET/HEAD) requests are cached: a logged-in user's page may show drafts,
+names and edit buttons. With ``REDIS_URL`` set, the cache (and so the version) is shared by all
+web processes; in the embedded default it is per process, which a single process makes correct.
+"""
+
+import functools
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
+
+VERSION_KEY = "ogmonitor:data-version"
+
+
+def data_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def bump_data_version() -> None:
+    """Retire every cached public response (called after a change commits)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not there yet (a cleared cache): any new value retires the old keys
+        cache.add(VERSION_KEY, 2, timeout=None)
+
+
+def _changed(sender, **kwargs) -> None:
+    """Bump now and again once the change commits.
+
+    Now: so this process never serves what it just changed (and tests, which never commit,
+    see their changes). At commit: a concurrent request may have cached the old rows under the
+    new version between the two; the second bump retires that copy.
+    """
+    if sender.__module__.startswith("ogmonitor."):
+        bump_data_version()
+        transaction.on_commit(bump_data_version)
+
+
+def connect_invalidation() -> None:
+    """Bump the version after any ogmonitor model is saved or deleted, or an M2M set changes."""
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_changed, dispatch_uid=f"ogmonitor.cache.{signal}")
+
+
+def public_cache_key(request, prefix: str = "page") -> str:
+    raw = "|".join([request.method if request.method != "HEAD" else "GET", request.get_full_path(),
+                    get_language() or "", "htmx" if request.headers.get("HX-Request") else "",
+                    request.headers.get("Accept", "")[:100]])
+    digest = hashlib.sha256(raw.encode()).hexdigest()
+    return f"ogmonitor:{prefix}:{data_version()}:{digest}"
+
+
+def is_cacheable_request(request) -> bool:
+    user = getattr(request, "user", None)
+    return request.method in ("GET", "HEAD") and not (user is not None and user.is_authenticated)
+
+
+def cache_public(view=None, *, timeout: int | None = None):
+    """Serve anonymous GETs of ``view`` from the cache until the data change (or ``timeout``).
+
+    Responses that are not 200, set cookies, or are streamed are never stored. The response
+    tells browsers and proxies it may be kept briefly (``max-age``), and varies on the cookie
+    so a logged-in user never receives the anonymous copy from a shared cache.
+    """
+
+    def decorate(view_func):
+        @functools.wraps(view_func)
+        def wrapped(request, *args, **kwargs):
+            if not settings.PUBLIC_CACHE_SECONDS or not is_cacheable_request(request):
+                return view_func(request, *args, **kwargs)
+            key = public_cache_key(request)
+            response = cache.get(key)
+            if response is not None:
+                response["X-Cache"] = "hit"
+                return response
+            response = view_func(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+                response.render()
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                patch_vary_headers(response, ["Cookie"])
+                patch_cache_control(response, public=True, max_age=settings.PUBLIC_BROWSER_CACHE_SECONDS)
+                cache.set(key, response, timeout or settings.PUBLIC_CACHE_SECONDS)
+                response["X-Cache"] = "miss"
+            return response
+
+        return wrapped
+
+    return decorate(view) if view is not None else decorate
