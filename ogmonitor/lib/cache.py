@@ -18,7 +18,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_save
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
@@ -54,9 +54,30 @@ def _changed(sender, **kwargs) -> None:
 
 
 def connect_invalidation() -> None:
-    """Bump the version after any ogmonitor model is saved or deleted, or an M2M set changes."""
-    for signal in (post_save, post_delete, m2m_changed):
+    """Bump the version after any ogmonitor model is saved or an M2M set changes.
+
+    Deletions are not listened to: a ``post_delete`` receiver for every model would stop Django
+    from deleting in bulk (it would load and signal each row — each answer of a corrected
+    submission, each result of a recomputation). They are covered instead by
+    :class:`DataVersionMiddleware` (every successful change made through a request); work done
+    outside a request in bulk also saves a row that bumps it (``compute_study`` its
+    Computation, an import its batch).
+    """
+    for signal in (post_save, m2m_changed):
         signal.connect(_changed, dispatch_uid=f"ogmonitor.cache.{signal}")
+
+
+class DataVersionMiddleware:
+    """After a successful unsafe request (a form posted, an API write), retire cached pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and response.status_code < 400:
+            bump_data_version()
+        return response
 
 
 def public_cache_key(request, prefix: str = "page") -> str:

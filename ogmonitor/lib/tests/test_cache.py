@@ -83,3 +83,26 @@ def test_a_zero_timeout_setting_turns_the_cache_off(view, settings):
     cached(get())
     cached(get())
     assert counter.calls == 2
+
+
+def test_a_successful_post_retires_cached_pages_and_a_refused_one_does_not(client, coordinator):
+    version = public_cache.data_version()
+    client.post("/az/accounts/login/", {"username": "nobody", "password": "wrong"})  # 200 with errors
+    bumped_by_form = public_cache.data_version()
+    client.post("/az/no-such-page/")  # 404
+    assert public_cache.data_version() == bumped_by_form
+    client.force_login(coordinator)
+    client.post("/az/accounts/logout/")  # 302: a change went through
+    assert public_cache.data_version() > version
+
+
+def test_deleting_rows_in_bulk_stays_a_bulk_delete(django_assert_num_queries):
+    """No post_delete receiver is connected, so Django deletes without loading the rows."""
+    from ogmonitor.engagement.factories import EventFactory
+    from ogmonitor.engagement.models import EventSource
+
+    event = EventFactory()
+    for n in range(3):
+        EventSource.objects.create(event=event, url=f"https://example.org/{n}")
+    with django_assert_num_queries(1):  # a leaf table: one DELETE, no SELECT of its rows
+        EventSource.objects.filter(event=event).delete()

@@ -1,0 +1,45 @@
+"""CSV that spreadsheets open safely: UTF-8 with a byte-order mark, no text read as a formula.
+
+Excel reads a CSV without a byte-order mark in the machine's legacy code page, so "Şəki" comes
+out as "ÅžÉ™ki"; with the mark it reads UTF-8. A cell starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return is run as a formula (CSV injection: ``=HYPERLINK(…)`` typed as an
+event title would become a live link in a reader's spreadsheet), so such text gets a leading
+apostrophe, as the XLSX exports of the reports, engagement and disclosure apps already do.
+Only text is changed: numbers, including negative ones, stay numbers.
+"""
+
+import csv
+from collections.abc import Iterable, Iterator
+
+BOM = "\ufeff"
+
+#: Text starting with one of these would be read as a formula by a spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """``value`` made safe for a cell: text a spreadsheet would read as a formula gets a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _Line:
+    """A file-like object whose ``write`` hands back what it was given, so csv.writer makes lines."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: Iterable[str], rows: Iterable[Iterable]) -> Iterator[str]:
+    """The CSV text line by line (the first one starting with the byte-order mark), values
+    neutralised; rows are read lazily, so a streaming response keeps memory flat."""
+    writer = csv.writer(_Line())
+    yield BOM + writer.writerow([neutralise(name) for name in header])
+    for row in rows:
+        yield writer.writerow([neutralise(value) for value in row])
+
+
+def csv_bytes(header: Iterable[str], rows: Iterable[Iterable]) -> bytes:
+    """The whole CSV as UTF-8 bytes, with the byte-order mark."""
+    return "".join(csv_lines(header, rows)).encode("utf-8")
