@@ -4,7 +4,7 @@ import pytest
 
 from ogmonitor.plans.factories import ActivityFactory, AreaFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_coordinator_logs_in_switches_language_and_opens_a_plan(page, live_server, login, coordinator, test_output_dir):

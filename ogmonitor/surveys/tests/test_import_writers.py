@@ -119,7 +119,7 @@ def set_aside_spy(monkeypatch):
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True)  # as in production: the import's transaction is the outermost
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as in production: the import's transaction is the outermost
 def test_a_large_import_on_postgresql_restores_the_answer_indexes_and_foreign_keys_exactly(
     study, questionnaire, set_aside_spy
 ):
@@ -137,7 +137,7 @@ def test_a_large_import_on_postgresql_restores_the_answer_indexes_and_foreign_ke
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_failed_large_import_on_postgresql_leaves_the_answer_indexes_and_foreign_keys_in_place(
     study, questionnaire, set_aside_spy
 ):
@@ -152,7 +152,7 @@ def test_a_failed_large_import_on_postgresql_leaves_the_answer_indexes_and_forei
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_large_import_waits_for_no_long_reader_and_keeps_the_constraints_instead(
     study, questionnaire, set_aside_spy, monkeypatch
 ):

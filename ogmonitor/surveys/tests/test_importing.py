@@ -441,11 +441,15 @@ def test_a_large_file_runs_as_a_background_task(study, questionnaire, settings, 
 
     # The job is queued once the RUNNING status is committed; the job's own commit then has the
     # study's findings recomputed.
-    assert [callback.__module__ for callback in callbacks] == [
-        "ogmonitor.surveys.importing.services", "ogmonitor.findings.services"]
+    assert our_callbacks(callbacks) == ["ogmonitor.surveys.importing.services", "ogmonitor.findings.services"]
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.DONE and batch.created_count == 40
     assert batch.task_id  # Celery's id (eager here: REDIS_URL is unset)
+
+
+def our_callbacks(callbacks) -> list[str]:
+    """The modules of the commit callbacks, the public cache's version bumps aside."""
+    return [callback.__module__ for callback in callbacks if callback.__module__ != "ogmonitor.lib.cache"]
 
 
 def test_a_small_file_is_imported_at_once(study, questionnaire, settings, django_capture_on_commit_callbacks):
@@ -455,7 +459,7 @@ def test_a_small_file_is_imported_at_once(study, questionnaire, settings, django
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         batch = start_import(batch)
     # No job queued: only the findings' recomputation waits for the commit.
-    assert [callback.__module__ for callback in callbacks] == ["ogmonitor.findings.services"]
+    assert our_callbacks(callbacks) == ["ogmonitor.findings.services"]
     assert batch.status == ImportBatch.Status.DONE and batch.task_id == ""
 
 

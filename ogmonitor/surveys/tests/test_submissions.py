@@ -282,7 +282,7 @@ def test_a_link_of_a_closed_study_refuses_responses(questionnaire, study, coordi
     link = submissions.create_self_link(study, coordinator)
     study.status = study.Status.CLOSED
     study.save()
-    with pytest.raises(submissions.LinkUnavailable, match="closed"):
+    with pytest.raises(submissions.LinkUnavailable, match="bağlanıb"):
         record(questionnaire, None, VALID, {}, source=Submission.Source.SELF, self_link=link)
     assert not Submission.objects.exists()
 
