@@ -287,7 +287,7 @@ def test_a_link_of_a_closed_study_refuses_responses(questionnaire, study, coordi
     assert not Submission.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_requests_with_the_same_uuid_at_once_store_one_submission(questionnaire, assigned, profile):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers: the race only exists on PostgreSQL.")
