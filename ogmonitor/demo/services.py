@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import transaction
 
+from .loaders.assessments import load_assessments
 from .loaders.disclosure import load_disclosure
 from .loaders.engagement import load_engagement
 from .loaders.findings import load_findings
@@ -38,6 +39,7 @@ def load_demo() -> DemoReport:
     load_disclosure()  # after places and users: publications name organisations, verified by the coordinator
     load_engagement()  # after places, plans and users: events name their organisations and plans
     load_logframe()  # after engagement and disclosure: counts their events, proposals and publications
+    load_assessments()  # after plans and places: assesses activities in districts and municipalities
     return DemoReport(logins=logins, counts=row_counts())
 
 

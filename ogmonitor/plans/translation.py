@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ActionPlan, Activity, Area
+from .models import ActionPlan, Activity, Area, AssessmentEvidence, LocalAssessment
 
 
 @register(ActionPlan)
@@ -18,4 +18,15 @@ class AreaTranslation(TranslationOptions):
 @register(Activity)
 class ActivityTranslation(TranslationOptions):
     fields = ("title", "description", "executors_text", "participants", "deadline_text")
+    required_languages = ("az",)
+
+
+@register(LocalAssessment)
+class LocalAssessmentTranslation(TranslationOptions):
+    fields = ("narrative",)
+
+
+@register(AssessmentEvidence)
+class AssessmentEvidenceTranslation(TranslationOptions):
+    fields = ("title",)
     required_languages = ("az",)

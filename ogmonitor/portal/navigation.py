@@ -24,4 +24,5 @@ MAIN_NAVIGATION = [
     NavItem("places:districts", _("Districts")),
     NavItem("places:organizations", _("Organisations")),
     NavItem("disclosure:ranking", _("Transparency")),
+    NavItem("portal:datasets", _("Open data")),
 ]
