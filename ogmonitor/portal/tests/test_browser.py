@@ -23,7 +23,7 @@ def test_coordinator_logs_in_switches_language_and_opens_a_plan(page, live_serve
     assert page.locator("h1").inner_text() == "Açıq hökumətin təşviqinə dair Milli Fəaliyyət Planı"
     assert "Elektron xidmət növlərinin siyahısının təkmilləşdirilməsi" in page.content()
 
-    page.click(".language-switch button[value=en]")
+    page.click(".language-switch a[hreflang=en]")
     page.wait_for_load_state("networkidle")
     assert page.url.startswith(f"{live_server.url}/en/plans/")
     assert page.locator("html").get_attribute("lang") == "en"
@@ -31,7 +31,7 @@ def test_coordinator_logs_in_switches_language_and_opens_a_plan(page, live_serve
     assert page.locator("text=Improve the list of e-service types").is_visible()
     page.screenshot(path=str(test_output_dir / "screenshots" / "plan-detail-en.png"), full_page=True)
 
-    page.click(".language-switch button[value=az]")
+    page.click(".language-switch a[hreflang=az]")
     page.wait_for_load_state("networkidle")
     assert page.url.startswith(f"{live_server.url}/az/plans/")
     assert page.locator("h1").inner_text() == "Açıq hökumətin təşviqinə dair Milli Fəaliyyət Planı"
