@@ -243,6 +243,13 @@ def save_proposal(project: Project, entry: dict) -> None:
             proposal, Proposal.Status.SUBMITTED, on=_day(entry["submitted_on"]), user=None,
             submitted_via=Proposal.Channel.LETTER, addressee=authority,
         )
+    answer = entry.get("answer")
+    if answer and proposal.status == Proposal.Status.SUBMITTED:
+        # The authority's (invented) answer: a decision states its answer; "answered" leaves it open.
+        proposal_services.transition(
+            proposal, answer["status"], on=_day(answer["on"]), user=None,
+            **translated("answer_text", answer["text"]),
+        )
 
 
 def save_families(project: Project, entry: dict) -> None:
