@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ogmonitor.logframe",
     "ogmonitor.reports",
     "ogmonitor.portal",
+    "ogmonitor.api",
     "ogmonitor.demo",
 ]
 
@@ -203,8 +204,45 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # The API (docs/api.md): a token ("Authorization: Token …", `manage.py api_token`) or the
+    # site's session; token first, so a request without credentials gets 401 with a challenge.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "ORDERING_PARAM": "ordering",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "ogmonitor API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ogmonitor API",
+    "DESCRIPTION": "Open data of the local monitoring of Azerbaijan's Open Government National Action Plans (see docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from drf-spectacular-sidecar's static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationTypeEnum": "ogmonitor.places.models.Organization.Type",
+        "QuestionTypeEnum": "ogmonitor.surveys.models.Question.Type",
+        "SubmissionStatusEnum": "ogmonitor.surveys.models.Submission.Status",
+        "SurveyChannelEnum": "ogmonitor.surveys.models.Channel",
+        "PublicationChannelEnum": "ogmonitor.disclosure.models.Publication.Channel",
+        "ProposalChannelEnum": "ogmonitor.engagement.models.Proposal.Channel",
+        "RecommendationStatusEnum": "ogmonitor.findings.models.Recommendation.Status",
+        "ReportFormatEnum": "ogmonitor.reports.models.Report.Format",
+        "EventTypeEnum": "ogmonitor.engagement.models.Event.Type",
+        "EventStatusEnum": "ogmonitor.engagement.models.Event.Status",
+        "EventFormatEnum": "ogmonitor.engagement.models.Event.Format",
+        "ProposalStatusEnum": "ogmonitor.engagement.models.Proposal.Status",
+    },
+}
 
 LOGGING = {
     "version": 1,
