@@ -91,12 +91,7 @@ class StudyViewSet(PublicViewSet):
 def _rate(rate, threshold: int) -> dict | None:
     if rate is None:
         return None
-    # A share of fewer respondents than the minimum cell size is withheld, as results_for
-    # withholds the same overall figure; counts of communities and published figures are not.
-    suppressed = (
-        not rate.published and rate.unit == "respondents"
-        and rate.denominator is not None and rate.denominator < threshold
-    )
+    suppressed = findings.is_small_rate(rate, threshold)  # the one rule, as the web page applies it
     payload = {
         "numerator": rate.numerator, "denominator": rate.denominator, "percentage": rate.percentage,
         "percentage_upper": rate.percentage_upper, "base_uncertain": rate.base_uncertain,

@@ -134,6 +134,8 @@ def comparison_rows(study: Study, viewer, blocks: list[IndicatorBlock]) -> list:
     if not study.previous_id or not visible_studies(viewer).filter(pk=study.previous_id).exists():
         return []
     rows = services.compare_studies(study, study.previous)
+    if not services.may_see_small_cells(viewer, study):
+        rows = services.withhold_small_rates(rows, services.min_cell_size())
     previous_results = dict(
         IndicatorResult.objects.overall().filter(indicator__study_id=study.previous_id).values_list("indicator__code", "pk")
     )

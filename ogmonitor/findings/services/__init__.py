@@ -15,7 +15,7 @@
 from django.core.cache import cache
 from django.db import transaction
 
-from .compare import VERDICT_LABELS, Comparison, Rate, compare_studies
+from .compare import VERDICT_LABELS, Comparison, Rate, compare_studies, is_small_rate, withhold_small_rates
 from .compute import COUNTED, compute_study, percentage
 from .results import (
     Cell,
@@ -32,8 +32,8 @@ from .results import (
 
 __all__ = [
     "COUNTED", "VERDICT_LABELS", "Cell", "Comparison", "IndicatorFigures", "Rate", "ResultDetail",
-    "compare_studies", "compute_study", "describe_indicator", "format_percent", "indicator_result_detail",
-    "may_see_small_cells", "min_cell_size", "percentage", "render_sentence", "results_for", "schedule_recompute",
+    "compare_studies", "compute_study", "is_small_rate", "describe_indicator", "format_percent", "indicator_result_detail",
+    "may_see_small_cells", "min_cell_size", "percentage", "render_sentence", "results_for", "schedule_recompute", "withhold_small_rates",
 ]
 
 

@@ -77,6 +77,29 @@ class Comparison:
         return self.p_value is not None
 
 
+def is_small_rate(rate: Rate | None, threshold: int) -> bool:
+    """A share of fewer respondents than the minimum cell size: withheld from the public, as
+    :func:`~.results.results_for` withholds the same overall figure. Counts of communities and
+    published figures are never withheld (they are not about identifiable people)."""
+    return bool(
+        rate is not None and not rate.published and rate.unit == RESPONDENTS
+        and rate.denominator is not None and rate.denominator < threshold
+    )
+
+
+def withhold_small_rates(rows: list[Comparison], threshold: int) -> list[Comparison]:
+    """The comparison as the public sees it: a small side's figures are blanked, and so are the
+    change and its test, which together with the other side would give the small one back."""
+    for row in rows:
+        small = [side for side in (row.current, row.previous) if is_small_rate(side, threshold)]
+        for side in small:
+            side.numerator = side.denominator = side.percentage = side.percentage_upper = None
+        if small:
+            row.change_pp, row.p_value, row.verdict = None, None, stats.NO_CLEAR_CHANGE
+            row.notes.append(str(_("A figure is withheld: too few respondents to publish it without identifying them.")))
+    return rows
+
+
 def _unit(indicator: Indicator, figure: AggregateResult | None) -> str:
     if indicator.kind == Indicator.Kind.COMMUNITY:
         return COMMUNITIES

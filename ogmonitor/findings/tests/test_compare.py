@@ -158,3 +158,29 @@ def test_a_round_not_yet_computed_gives_no_change(db):
     aware = by_code(services.compare_studies(survey.study, before))["aware"]
     assert aware.previous is None and aware.change_pp is None and aware.p_value is None
     assert aware.verdict == "no_clear_change" and aware.notes
+
+
+def test_the_public_comparison_withholds_a_share_of_too_few_respondents_and_its_change(rounds, settings):
+    """'reports' now rests on 10 respondents: below a threshold of 11, that side, the change and
+    its test are blanked (with the other side they would give it back); 'aware' (50) is kept."""
+    now, before = rounds
+    rows = by_code(services.withhold_small_rates(services.compare_studies(now, before), threshold=11))
+    reports, aware = rows["reports"], rows["aware"]
+    assert (reports.current.numerator, reports.current.denominator, reports.current.percentage) == (None, None, None)
+    assert reports.previous.percentage == Decimal("80.0000")  # a published figure is never withheld
+    assert (reports.change_pp, reports.p_value, reports.verdict) == (None, None, "no_clear_change")
+    assert any("withheld" in note for note in reports.notes)
+    assert (aware.current.numerator, aware.change_pp) == (30, Decimal("35.0000"))
+
+
+def test_the_study_page_shows_the_comparison_to_the_public_without_small_shares(rounds, client, settings):
+    settings.OGMONITOR_MIN_CELL_SIZE = 11
+    now, before = rounds
+    now.previous = before
+    now.status = now.Status.PUBLISHED
+    now.save()
+    before.status = before.Status.PUBLISHED
+    before.save()
+    page = client.get(f"/en/findings/{now.slug}/").content.decode()
+    assert "+35,0" in page or "+35.0" in page  # the large share's change is shown
+    assert "+20,0" not in page and "+20.0" not in page  # the small share's change is not
