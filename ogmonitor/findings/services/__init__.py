@@ -15,7 +15,14 @@
 from django.core.cache import cache
 from django.db import transaction
 
-from .compare import VERDICT_LABELS, Comparison, Rate, compare_studies, is_small_rate, withhold_small_rates
+from .compare import (
+    VERDICT_LABELS,
+    Comparison,
+    Rate,
+    compare_studies,
+    is_small_rate,
+    withhold_small_rates,
+)
 from .compute import COUNTED, compute_study, percentage
 from .results import (
     Cell,
