@@ -182,3 +182,14 @@ def login(live_server):
         page.wait_for_load_state("networkidle")
 
     return do_login
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the rows the migrations made (roles, respondent
+    categories) when it ends: a plain transactional test empties every table on teardown, and a
+    later test loading the demo then finds no categories. Tests need not remember the flag."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}),
+                            append=False)
