@@ -379,6 +379,9 @@ class AnswerRevision(models.Model):
         verbose_name_plural = _("answer corrections")
         ordering = ["-changed_at"]
 
+    def __str__(self) -> str:
+        return f"{self.submission_id}/{self.question_id} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
 
 class SelfCompletionLink(models.Model):
     """A link respondents fill in themselves, without an account (replaces Google Forms)."""

@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from ogmonitor.accounts.policy import can_create_study, can_enter_data, can_manage_study, managed_studies
+from ogmonitor.accounts.policy import (
+    can_create_study,
+    can_enter_data,
+    can_manage_study,
+    managed_studies,
+)
 
 from . import services
 from .expressions import (

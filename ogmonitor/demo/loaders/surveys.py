@@ -21,6 +21,7 @@ from ogmonitor.accounts.models import User
 from ogmonitor.places.models import Community, Organization
 from ogmonitor.plans.models import ActionPlan, Area
 from ogmonitor.surveys import services
+from ogmonitor.surveys.categories import ensure_standard_categories
 from ogmonitor.surveys.importing import check_import, create_batch, run_import, save_mapping
 from ogmonitor.surveys.importing.mapping import PROFILE_FIELDS
 from ogmonitor.surveys.models import AggregateResult, ImportBatch, Questionnaire, Study
@@ -34,6 +35,7 @@ SURVEYS_DIR = DATA_DIR / "surveys"
 @transaction.atomic
 def load_surveys() -> None:
     """The studies in surveys/studies.json (places, plans and users must be loaded first)."""
+    ensure_standard_categories()  # the responses file refers to them by code
     places = {study["key"]: study for study in read_json("studies.json")["studies"]}
     actor = by_username("coordinator")  # the demo's studies are Umid's: its coordinator runs them
     for entry in read_json("surveys/studies.json")["studies"]:

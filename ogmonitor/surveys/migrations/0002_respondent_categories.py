@@ -2,16 +2,7 @@
 
 from django.db import migrations
 
-CATEGORIES = [
-    ("municipality", "Bələdiyyə sədri və ya üzvü", "Municipality head or member"),
-    ("excom", "İcra hakimiyyəti başçısının ərazi nümayəndəsi və ya müavini",
-     "Executive-committee territorial representative or deputy"),
-    ("community_council", "İcma İnkişaf Şurasının koordinatoru və ya üzvü",
-     "Community development council coordinator or member"),
-    ("ngo", "Yerli QHT nümayəndəsi", "Local NGO representative"),
-    ("entrepreneur", "Sahibkar və ya fermer", "Entrepreneur or farmer"),
-    ("other", "Digər", "Other"),
-]
+from ogmonitor.surveys.categories import CATEGORIES  # data only: safe to import here
 
 
 def create(apps, schema_editor):
