@@ -8,7 +8,14 @@ from ogmonitor.places.factories import OrganizationFactory
 from ogmonitor.places.models import Organization
 
 from .models import (
-    DialoguePlatform, Event, Membership, ParticipantCount, Participation, Person, Proposal, VoteEvent,
+    DialoguePlatform,
+    Event,
+    Membership,
+    ParticipantCount,
+    Participation,
+    Person,
+    Proposal,
+    VoteEvent,
 )
 
 
