@@ -19,7 +19,10 @@ Two variants of the engine are timed, each against the GROUP BY on the same sche
 the constraint UNIQUE(submission, question, choice) the surveys app is asked to add (the cube
 then counts rows, COUNT(*); on SQLite the constraint's index also covers the cube's reads).
 
-``BENCH_FINDINGS_RESPONDENTS`` (default 100000) sets the size.
+``BENCH_FINDINGS_RESPONDENTS`` (default 100000) sets the size; ``BENCH_SIZES`` (e.g.
+``1000,10000,100000``) measures each size of its list instead. ``BENCH_REPEATS_LARGE`` (unset by
+default) lowers the repeats to that number at 100,000 respondents and more, where one pandas
+baseline alone takes ~9 s.
 Targets: compute ≤ 2 × the GROUP BY; compute ≤ 1 × pandas.
 """
 
@@ -39,9 +42,9 @@ ROOT = HERE.parent
 PG_DATABASE = "ogmonitor_bench_findings"
 
 try:  # run by bench/run.py (repository root on sys.path) or directly (bench/ on sys.path)
-    from bench.common import databases, fresh_postgres
+    from bench.common import databases, fresh_postgres, generated_file, sizes
 except ImportError:  # pragma: no cover
-    from common import databases, fresh_postgres
+    from common import databases, fresh_postgres, generated_file, sizes
 REPEATS = 3
 DISTRICTS = 8
 COMMUNITIES_PER_DISTRICT = 5
@@ -92,8 +95,7 @@ def setup_round(var: Path, respondents: int):
     from ogmonitor.surveys.models import RespondentCategory, Study
     from ogmonitor.surveys.services import create_questionnaire
 
-    path = var / "round.csv"
-    write_round(path, respondents)
+    path = generated_file("round", respondents, write_round, var / "round.csv")
     organization = Organization.objects.create(name_az="Bench QHT", name_en="Bench NGO", type="ngo", slug="bench")
     plan = ActionPlan.objects.create(title_az="Bench", title_en="Bench", slug="bench", start_year=2024, end_year=2025)
     study = Study.objects.create(title_az="Bench", title_en="Bench", slug="bench", organization=organization, plan=plan)
@@ -201,16 +203,19 @@ def measure(respondents: int) -> dict:
         cursor.execute("ANALYZE")  # as autovacuum would after a bulk load (PostgreSQL), or `manage.py` never does (SQLite)
     define_indicators(study)
 
+    repeats = repeats_for(respondents)
+
     def variant(name: str) -> dict:
         with CaptureQueriesContext(connection) as queries:
             compute_study(study)  # warm-up (and the query count)
         # The three are timed in turn, so that a busy machine slows them alike.
         samples: dict[str, list[float]] = {"compute": [], "group_by": [], "pandas": []}
-        for _ in range(REPEATS):
+        returned = {}
+        for _ in range(repeats):
             for key, function in (("compute", lambda: compute_study(study)), ("group_by", lambda: group_by_baseline(study)),
                                   ("pandas", lambda: pandas_baseline(path))):
                 started = time.perf_counter()
-                function()
+                returned[key] = function()
                 samples[key].append(time.perf_counter() - started)
         return {
             "engine": connection.vendor, "variant": name, "respondents": respondents,
@@ -218,8 +223,8 @@ def measure(respondents: int) -> dict:
             "indicators": study.indicators.count(), "result_rows": IndicatorResult.objects.count(),
             "compute_queries": len(queries.captured_queries), "setup_s": setup_s,
             "compute_s": statistics.median(samples["compute"]), "group_by_s": statistics.median(samples["group_by"]),
-            "pandas_s": statistics.median(samples["pandas"]), "samples": samples,
-            "group_by_rows": group_by_baseline(study), "pandas_cells": pandas_baseline(path),
+            "pandas_s": statistics.median(samples["pandas"]), "samples": samples, "repeats": repeats,
+            "group_by_rows": returned["group_by"], "pandas_cells": returned["pandas"],
         }
 
     shipped = engine.answers_unique_per_choice()
@@ -240,20 +245,27 @@ def measure(respondents: int) -> dict:
 # --- The table ------------------------------------------------------------------------------------
 
 
+def repeats_for(respondents: int) -> int:
+    """REPEATS, or ``BENCH_REPEATS_LARGE`` (when set) at 100,000 respondents and more."""
+    large = os.environ.get("BENCH_REPEATS_LARGE")
+    return max(int(large), 1) if large and respondents >= 100_000 else REPEATS
+
+
 def run() -> dict:
-    """Each database in its own subprocess; print one table with the targets."""
+    """Each (database, size) in its own subprocess; print one table with the targets."""
     respondents = int(os.environ.get("BENCH_FINDINGS_RESPONDENTS", "100000"))
     rows = []
     for engine, url in databases(PG_DATABASE):
-        if url:
-            fresh_postgres(PG_DATABASE)
-        with tempfile.TemporaryDirectory() as var:
-            env = {**os.environ, "OGMONITOR_VAR_DIR": var, "DATABASE_URL": url, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
-            out = subprocess.run([sys.executable, __file__, str(respondents)], env=env, capture_output=True, text=True, cwd=ROOT)
-            if out.returncode:
-                print(out.stderr[-3000:])
-                raise RuntimeError(f"bench_findings failed on {engine}")
-            rows += json.loads(out.stdout.strip().splitlines()[-1])["rows"]
+        for size in sizes([respondents]):
+            if url:
+                fresh_postgres(PG_DATABASE)
+            with tempfile.TemporaryDirectory() as var:
+                env = {**os.environ, "OGMONITOR_VAR_DIR": var, "DATABASE_URL": url, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
+                out = subprocess.run([sys.executable, __file__, str(size)], env=env, capture_output=True, text=True, cwd=ROOT)
+                if out.returncode:
+                    print(out.stderr[-3000:])
+                    raise RuntimeError(f"bench_findings failed on {engine} with {size} respondents")
+                rows += json.loads(out.stdout.strip().splitlines()[-1])["rows"]
     print(f"{'engine':<11}{'variant':<52}{'resp.':>8}{'answers':>10}{'ind.':>5}{'cells':>7}{'queries':>8}{'compute s':>10}"
           f"{'GROUP BY s':>11}{'×':>6}{'pandas s':>9}{'×':>6}  targets")
     for r in rows:
@@ -268,7 +280,9 @@ def run() -> dict:
               f"{r['pandas_s']:>9.2f}{r['pandas_ratio']:>6.2f}  {verdicts}")
     print("compute = compute_study (cube query, base queries, roll-up, Wilson intervals, results written); "
           "GROUP BY = one hand-written COUNT(*) GROUP BY of the same answers; pandas = read_csv + melt + "
-          f"5 crosstabs of the same CSV. Medians of {REPEATS} runs, taken in turn, after a warm-up.")
+          f"5 crosstabs of the same CSV. Medians of {REPEATS} runs, taken in turn, after a warm-up"
+          + (f" ({os.environ['BENCH_REPEATS_LARGE']} at 100,000 respondents and more)."
+             if os.environ.get("BENCH_REPEATS_LARGE") else "."))
     return {"rows": rows, "targets": {"group_by_ratio": TARGET_GROUP_BY_RATIO, "pandas_ratio": TARGET_PANDAS_RATIO}}
 
 

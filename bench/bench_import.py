@@ -12,7 +12,8 @@ printed from the catalogue): what loading the rows one by one into this schema c
 On SQLite the baseline is a plain ``executemany`` of those rows into such a table.
 Two sizes (10 % and 100 %) show whether memory stays flat in the file's size.
 
-``BENCH_IMPORT_RESPONDENTS`` (default 100000) sets the larger size.
+``BENCH_IMPORT_RESPONDENTS`` (default 100000) sets the larger size; ``BENCH_SIZES`` (e.g.
+``1000,10000,100000``) replaces both sizes with its list.
 Targets: import ≤ 1.5 × COPY on PostgreSQL; ≥ 100,000 answers/s on SQLite.
 """
 
@@ -35,9 +36,9 @@ CHOICES = ["a", "b", "c", "d", "e"]
 PG_DATABASE = "ogmonitor_bench_import"
 
 try:  # run by bench/run.py (repository root on sys.path) or directly (bench/ on sys.path)
-    from bench.common import databases, fresh_postgres
+    from bench.common import databases, fresh_postgres, generated_file, sizes
 except ImportError:  # pragma: no cover
-    from common import databases, fresh_postgres
+    from common import databases, fresh_postgres, generated_file, sizes
 TARGET_COPY_RATIO = 1.5
 TARGET_SQLITE_RATE = 100_000
 
@@ -117,8 +118,7 @@ def measure(respondents: int) -> dict:
 
     call_command("migrate", verbosity=0)
     var = Path(os.environ["OGMONITOR_VAR_DIR"])
-    path = var / "responses.csv"
-    write_csv(path, respondents)
+    path = generated_file("responses", respondents, write_csv, var / "responses.csv")
     organization = Organization.objects.create(name_az="Bench QHT", name_en="Bench NGO", type="ngo", slug="bench")
     plan = ActionPlan.objects.create(title_az="Bench", title_en="Bench", slug="bench", start_year=2024, end_year=2025)
     study = Study.objects.create(title_az="Bench", title_en="Bench", slug="bench", organization=organization, plan=plan)
@@ -226,10 +226,9 @@ def _executemany_baseline() -> dict:
 def run() -> dict:
     """Each (database, size) in its own subprocess; print one table with the targets."""
     largest = int(os.environ.get("BENCH_IMPORT_RESPONDENTS", "100000"))
-    sizes = sorted({max(largest // 10, 1), largest})
     rows = []
     for engine, url in databases(PG_DATABASE):
-        for size in sizes:
+        for size in sizes([max(largest // 10, 1), largest]):
             if url:
                 fresh_postgres(PG_DATABASE)
             with tempfile.TemporaryDirectory() as var:

@@ -15,6 +15,10 @@ of published figures, computed by the findings engine. Then, after one warm-up b
   baseline is printed.
 
 ``BENCH_REPORT_RESPONDENTS`` (default 100000) sets the largest size; the others are 1/10 and 1/100.
+``BENCH_SIZES`` (e.g. ``1000,10000,100000``) replaces the three sizes with its list;
+``BENCH_REPEATS_LARGE`` (unset by default) lowers the repeated builds to that number at 100,000
+respondents and more. With ``BENCH_SIZES`` the cold CLI build (flat in size, ~25 s on a busy
+2-core machine) is timed at the largest size only.
 Target: a build under 10 s, flat in the number of respondents (the report reads computed results,
 never the answers).
 """
@@ -33,9 +37,9 @@ ROOT = HERE.parent
 PG_DATABASE = "ogmonitor_bench_report"
 
 try:  # run by bench/run.py (repository root on sys.path) or directly (bench/ on sys.path)
-    from bench.common import databases, fresh_postgres
+    from bench.common import databases, fresh_postgres, sizes
 except ImportError:  # pragma: no cover
-    from common import databases, fresh_postgres
+    from common import databases, fresh_postgres, sizes
 REPEATS = 3
 AREAS = 8
 TARGET_SECONDS = 10.0
@@ -165,7 +169,7 @@ def measure(respondents: int) -> dict:
         return report
 
     build()  # warm-up: imports, fonts, templates
-    build_s, report = _median_time(build)
+    build_s, report = _median_time(build, bench_findings.repeats_for(respondents))
     pdf_bytes = report.file.size
 
     with CaptureQueriesContext(connection) as queries:
@@ -189,11 +193,13 @@ def measure(respondents: int) -> dict:
     weasyprint_baseline(page)  # warm-up
     baseline_s, _pdf = _median_time(lambda: weasyprint_baseline(page))
 
-    output = var / "cli.pdf"
-    started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), "build_report", study.slug, "--lang", "az",
-                    "--format", "pdf", "--output", str(output)], check=True, capture_output=True, cwd=ROOT)
-    cli_s = time.perf_counter() - started
+    cli_s = None
+    if os.environ.get("BENCH_REPORT_CLI", "1") == "1":
+        output = var / "cli.pdf"
+        started = time.perf_counter()
+        subprocess.run([sys.executable, str(ROOT / "manage.py"), "build_report", study.slug, "--lang", "az",
+                        "--format", "pdf", "--output", str(output)], check=True, capture_output=True, cwd=ROOT)
+        cli_s = time.perf_counter() - started
     return {
         "engine": connection.vendor, "respondents": respondents, "setup_s": setup_s,
         "indicators": len(content.indicator_rows()), "charts": len(pngs), "pages": len(document.pages),
@@ -209,14 +215,15 @@ def measure(respondents: int) -> dict:
 def run() -> dict:
     """Each (database, size) in its own subprocess; print one table with the target."""
     largest = int(os.environ.get("BENCH_REPORT_RESPONDENTS", "100000"))
-    sizes = sorted({max(largest // 100, 10), max(largest // 10, 10), largest})
     rows = []
     for engine, url in databases(PG_DATABASE, postgres=os.environ.get("BENCH_REPORT_POSTGRES") == "1"):
-        for size in sizes:
+        measured = sizes([max(largest // 100, 10), max(largest // 10, 10), largest])
+        for size in measured:
             if url:
                 fresh_postgres(PG_DATABASE)
             with tempfile.TemporaryDirectory() as var:
-                env = {**os.environ, "OGMONITOR_VAR_DIR": var, "DATABASE_URL": url, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
+                env = {**os.environ, "OGMONITOR_VAR_DIR": var, "DATABASE_URL": url, "DEBUG": "0", "LOG_LEVEL": "WARNING",
+                       "BENCH_REPORT_CLI": "1" if size == measured[-1] or not os.environ.get("BENCH_SIZES") else "0"}
                 out = subprocess.run([sys.executable, __file__, str(size)], env=env, capture_output=True, text=True,
                                      cwd=ROOT)
                 if out.returncode:
@@ -233,7 +240,7 @@ def run() -> dict:
         verdict = f"< {TARGET_SECONDS:g} s: {'met' if r['build_s'] < TARGET_SECONDS else 'NOT met'}"
         print(f"{r['engine']:<11}{r['respondents']:>8}{r['indicators']:>5}{r['pages']:>6}{r['content_queries']:>8}"
               f"{r['build_s']:>8.2f}{r['content_s']:>8.2f}{r['charts_s']:>7.2f}{r['layout_s']:>7.2f}{r['write_s']:>6.2f}"
-              f"{r['baseline_s']:>9.3f}{r['ratio']:>7.1f}{r['cli_s']:>7.2f}  {verdict}")
+              f"{r['baseline_s']:>9.3f}{r['ratio']:>7.1f}{'–' if r['cli_s'] is None else format(r['cli_s'], '.2f'):>7}  {verdict}")
     for engine in smallest:
         largest_row = [r for r in rows if r["engine"] == engine][-1]
         print(f"{engine}: build at {largest_row['respondents']:,} respondents / at the smallest size = "
