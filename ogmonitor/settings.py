@@ -9,9 +9,11 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from ogmonitor.lib.env import env_bool, env_int, env_list, env_str
+from ogmonitor.ops.logs import log_format
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -65,9 +67,12 @@ INSTALLED_APPS = [
     "ogmonitor.portal",
     "ogmonitor.api",
     "ogmonitor.demo",
+    "ogmonitor.ops",
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of a request and every response (redirects too) carry its id.
+    "ogmonitor.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ogmonitor.lib.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -167,8 +172,26 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Jobs survive a worker's death (docs/production.md): a job is acknowledged only once it has
+# finished, so one whose worker was killed (restart, deploy, out of memory) is handed out again;
+# each task is idempotent (ogmonitor/*/tasks.py). Each worker process reserves one job at a
+# time, so queued jobs go to whichever process is free instead of waiting behind a long import.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Lost the broker mid-job? The job cannot be acknowledged any more and will be redelivered:
+# stop it rather than run it twice at once (Celery 6's default).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis hands a job not acknowledged after this many seconds to another worker. It must exceed
+# the longest job (a 100,000-respondent import takes about a minute), or a job still running
+# would be started a second time: so jobs are stopped before it (the soft limit raises inside
+# the job, which marks its import or report failed; the hard limit kills the process).
+_visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility_timeout}
+CELERY_TASK_SOFT_TIME_LIMIT = max(30, _visibility_timeout - 120)
+CELERY_TASK_TIME_LIMIT = max(60, _visibility_timeout - 60)
 
 #: Anonymous public pages and API responses are cached this long at most (any data change retires
 #: them earlier: see ogmonitor/lib/cache.py); 0 turns the cache off. Browsers may keep a copy
@@ -200,6 +223,9 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The health check answers plain http too: monitors and load balancers probe the web process
+# directly, without TLS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -245,12 +271,23 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Logs go to stderr, as plain lines (LOG_FORMAT=plain) or one JSON object per line (json) for a
+# log collector, with the request's or job's id (ogmonitor/ops/logs.py). The worker logs the same
+# way (ogmonitor/celery.py), and so does gunicorn (`ogmonitor web`).
+LOG_FORMAT = log_format()
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(f"LOG_LEVEL={LOG_LEVEL!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "filters": {"context": {"()": "ogmonitor.ops.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "ogmonitor.ops.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # WeasyPrint and fontTools narrate every PDF at INFO; their warnings are what matter.
     "loggers": {name: {"level": "WARNING"} for name in ("django.db.backends", "weasyprint", "fontTools")},
 }

@@ -10,6 +10,7 @@ from django.views.i18n import JavaScriptCatalog
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("ogmonitor.api.urls")),
+    path("", include("ogmonitor.ops.urls")),  # /healthz
 ]
 urlpatterns += i18n_patterns(
     path("", include("ogmonitor.portal.urls")),
