@@ -13,8 +13,10 @@ PYTEST_WORKERS ?= 2
 # chromium for the browser tests.
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 TEST_DEBS    := $(RUNTIME_DEBS) chromium poppler-utils
+# wrk loads gunicorn in bench/bench_pages.py (PostgreSQL and Redis are used when they answer).
+BENCH_DEBS   := wrk
 
-.PHONY: demo run test bench lint messages compilemessages install install-test system-deps-test clean help
+.PHONY: demo run test bench lint messages compilemessages install install-test system-deps-test system-deps-bench clean help
 
 help:
 	@echo "make demo   - install, load the demo data and serve on http://$(HOST):$(PORT)"
@@ -70,7 +72,15 @@ test: $(VENV)/.installed-test system-deps-test compilemessages
 	$(PY) -m ogmonitor.lib.check_translations ogmonitor/locale
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-test
+system-deps-bench:
+	@missing=$$(for p in $(BENCH_DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+bench: $(VENV)/.installed-test system-deps-bench
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-test

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ogmonitor.accounts.policy import can_manage_study
+from ogmonitor.lib.cache import cache_public
 from ogmonitor.plans.models import Activity, Area
 from ogmonitor.surveys.models import Study
 from ogmonitor.surveys.views import visible_studies
@@ -227,6 +228,7 @@ def _managed_study(request, slug) -> Study:
 # --- Pages --------------------------------------------------------------------------------------
 
 
+@cache_public  # the anonymous page costs ~0.2 s of CPU to build (bench/bench_pages.py)
 def study_results(request, slug):
     study = _visible_study(request, slug)
     manages = can_manage_study(request.user, study)

@@ -1,9 +1,11 @@
 """Caching of public pages and API responses, invalidated whenever ogmonitor's data change.
 
 Rather than tracking which page shows which rows (fragile: a page of findings reads studies,
-indicators, results, recommendations…), every cache key carries a *data version*: a counter
-that any committed change to an ogmonitor model increments. A change therefore retires every
-cached public response at once; the next request of each page rebuilds it. Public data change
+indicators, results, recommendations…), every cached response carries a *data version*: a counter
+that any committed change to an ogmonitor model increments, read before the response was built.
+A response is served only while its version is still the current one, so a change retires every
+cached public response at once; the next request of each page rebuilds it. The version and the
+response are read together (one MGET on Redis): a hit costs one round trip to the cache. Public data change
 rarely (an import, a publication) and are read often, so this is the right trade: simple,
 correct, and cheap to rebuild.
 
@@ -81,11 +83,12 @@ class DataVersionMiddleware:
 
 
 def public_cache_key(request, prefix: str = "page") -> str:
+    """Where this request's anonymous response is kept (stored with its data version, not keyed by it)."""
     raw = "|".join([request.method if request.method != "HEAD" else "GET", request.get_full_path(),
                     get_language() or "", "htmx" if request.headers.get("HX-Request") else "",
                     request.headers.get("Accept", "")[:100]])
     digest = hashlib.sha256(raw.encode()).hexdigest()
-    return f"ogmonitor:{prefix}:{data_version()}:{digest}"
+    return f"ogmonitor:{prefix}:{digest}"
 
 
 def is_cacheable_request(request) -> bool:
@@ -107,8 +110,13 @@ def cache_public(view=None, *, timeout: int | None = None):
             if not settings.PUBLIC_CACHE_SECONDS or not is_cacheable_request(request):
                 return view_func(request, *args, **kwargs)
             key = public_cache_key(request)
-            response = cache.get(key)
-            if response is not None:
+            # One round trip for both: under load, round trips to Redis were most of a hit's cost
+            # (bench/bench_pages.py, profiled with py-spy).
+            found = cache.get_many([VERSION_KEY, key])
+            version = found[VERSION_KEY] if VERSION_KEY in found else data_version()
+            stored = found.get(key)
+            if stored is not None and stored[0] == version:
+                response = stored[1]
                 response["X-Cache"] = "hit"
                 return response
             response = view_func(request, *args, **kwargs)
@@ -117,7 +125,8 @@ def cache_public(view=None, *, timeout: int | None = None):
             if response.status_code == 200 and not response.streaming and not response.cookies:
                 patch_vary_headers(response, ["Cookie"])
                 patch_cache_control(response, public=True, max_age=settings.PUBLIC_BROWSER_CACHE_SECONDS)
-                cache.set(key, response, timeout or settings.PUBLIC_CACHE_SECONDS)
+                # The version read before building: a change committed meanwhile retires this copy.
+                cache.set(key, (version, response), timeout or settings.PUBLIC_CACHE_SECONDS)
                 response["X-Cache"] = "miss"
             return response
 
