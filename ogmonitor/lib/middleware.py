@@ -1,6 +1,6 @@
 """Request guards that apply to every page and API endpoint."""
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 
@@ -18,5 +18,8 @@ class RefuseNulMiddleware:
     def __call__(self, request):
         if "\x00" in request.path or any("\x00" in key or any("\x00" in value for value in values)
                                          for key, values in request.GET.lists()):
-            return HttpResponseBadRequest(_("The address contains a NUL character."), content_type="text/plain")
+            message = _("The address contains a NUL character.")
+            if request.path.startswith("/api/"):  # the API answers errors in JSON, as its schema says
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain")
         return self.get_response(request)

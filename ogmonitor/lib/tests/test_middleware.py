@@ -5,7 +5,9 @@ import pytest
 def test_a_nul_in_the_query_is_refused_with_400_on_any_database(client, db, address):
     response = client.get(address)
     assert response.status_code == 400
-    assert b"NUL" in response.content
+    assert "NUL" in response.content.decode()
+    if address.startswith("/api/"):
+        assert response["Content-Type"] == "application/json" and "NUL" in response.json()["detail"]
 
 
 def test_an_ordinary_query_passes(client, db):
