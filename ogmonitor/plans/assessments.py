@@ -110,7 +110,10 @@ def set_published(assessments: QuerySet, published: bool, user=None) -> int:
     """
     changed = 0
     with transaction.atomic():
-        for assessment in assessments.select_for_update().exclude(is_published=published):
+        # Lock the assessment rows only: the admin's queryset joins nullable places (outer joins),
+        # which PostgreSQL will not lock ("FOR UPDATE cannot be applied to the nullable side").
+        rows = assessments.select_related(None).order_by("pk").select_for_update(of=("self",))
+        for assessment in rows.exclude(is_published=published):
             assessment.is_published = published
             assessment.save(update_fields=["is_published", "updated_at"])
             changed += 1
