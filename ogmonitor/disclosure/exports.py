@@ -8,29 +8,15 @@ may not import).
 
 import datetime as dt
 import io
-import re
 
 from django.utils.formats import date_format
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="EEF3F7")
+from ogmonitor.lib.spreadsheet import HEADER_FILL, HEADER_FONT, neutralise, sheet_name
+
 DATE_FORMAT = "DD.MM.YYYY"
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-
-
-def neutralise(value):
-    """``value`` made safe for a cell: text a spreadsheet would read as a formula gets a leading '."""
-    if isinstance(value, Promise):  # a lazy translation (a choice label)
-        value = str(value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _number(value):
@@ -38,7 +24,7 @@ def _number(value):
 
 
 def _sheet(workbook, title: str, first: bool = False):
-    title = _SHEET_FORBIDDEN.sub("-", title)[:31]
+    title = sheet_name(title)
     if first:
         sheet = workbook.active
         sheet.title = title

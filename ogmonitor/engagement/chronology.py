@@ -5,7 +5,6 @@ The page and both exports read the same queryset (:func:`chronology_events`), so
 sees on screen and in the spreadsheet are the same events in the same order.
 """
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Iterator
@@ -15,6 +14,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from ogmonitor.lib import safe_csv
+from ogmonitor.lib.spreadsheet import neutralise, sheet_name
 from ogmonitor.places.models import Organization
 
 # One rule for who sees unpublished events, shared with the event pages: staff see them all.
@@ -25,10 +26,6 @@ EXPORT_FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-#: Text starting with one of these would be read as a formula by a spreadsheet (CSV injection):
-#: such cells get a leading apostrophe, as in the reports' annex.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def chronology_events(
@@ -111,43 +108,33 @@ def export_rows(events: QuerySet, link: Callable[[Event], str] | None = None) ->
         ]
 
 
-def _safe(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _as_text(value) -> str:
+def _csv_value(value):
     if value is None:
         return ""
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(_safe(value))
+    return value
 
 
 def export_csv(events: QuerySet, link: Callable[[Event], str] | None = None) -> bytes:
     """The chronology as CSV in UTF-8 with a byte-order mark, so Excel shows ə, ş, ğ… correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(export_header())
-    for row in export_rows(events, link):
-        writer.writerow([_as_text(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    rows = ([_csv_value(value) for value in row] for row in export_rows(events, link))
+    return safe_csv.csv_bytes(export_header(), rows)
 
 
 def export_xlsx(events: QuerySet, link: Callable[[Event], str] | None = None) -> bytes:
     """The chronology as an Excel workbook: real date and time cells, wrapped text, frozen header."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _("Chronology")[:31]
+    sheet.title = sheet_name(_("Chronology"))
     sheet.append(export_header())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in export_rows(events, link):
-        sheet.append([_safe(value) if value not in (None, "") else None for value in row])
+        sheet.append([neutralise(value) if value not in (None, "") else None for value in row])
         for cell in sheet[sheet.max_row]:
             cell.alignment = wrap
         sheet.cell(sheet.max_row, 1).number_format = "yyyy-mm-dd"

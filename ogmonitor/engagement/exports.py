@@ -8,7 +8,6 @@ texts come in that language when they have it (modeltranslation falls back to th
 
 import datetime as dt
 import io
-import re
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -23,20 +22,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from ogmonitor.lib.spreadsheet import neutralise, sheet_name
+
 from .proposals import days_overdue
 
 LANGUAGE_TAGS = {"az": "az-Latn-AZ", "en": "en-GB"}
 
-#: The same guard as the reports' annex (reports.renderers.xlsx, a higher app we may not import):
-#: text a spreadsheet would read as a formula gets a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-
-
-def _neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _long_date(value: dt.date | None) -> str:
@@ -244,12 +235,12 @@ def proposal_workbook(addressee, proposals, *, today: dt.date | None = None) -> 
     today = today or timezone.localdate()
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _SHEET_FORBIDDEN.sub(" ", _("Proposals"))[:31]
+    sheet.title = sheet_name(_("Proposals"))
     workbook.properties.title = _("Proposals to %(addressee)s") % {"addressee": addressee.name}
     workbook.properties.language = LANGUAGE_TAGS.get((get_language() or "az")[:2])
 
     columns = workbook_columns()
-    sheet.append([_neutralise(heading) for heading, _width in columns])
+    sheet.append([neutralise(heading) for heading, _width in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="top", wrap_text=True)
@@ -258,7 +249,7 @@ def proposal_workbook(addressee, proposals, *, today: dt.date | None = None) -> 
     for proposal in proposals:
         event = proposal.event
         overdue_days = days_overdue(proposal, today)
-        sheet.append([_neutralise(value) for value in [
+        sheet.append([neutralise(value) for value in [
             proposal.number, proposal.text, proposal.topic, _raised_by(proposal),
             event.title if event else "", event.date if event else None,
             str(proposal.community) if proposal.community_id else "",

@@ -2,26 +2,16 @@
 
 Excel reads a CSV without a byte-order mark in the machine's legacy code page, so "Şəki" comes
 out as "ÅžÉ™ki"; with the mark it reads UTF-8. A cell starting with ``=``, ``+``, ``-``, ``@``,
-a tab or a carriage return is run as a formula (CSV injection: ``=HYPERLINK(…)`` typed as an
-event title would become a live link in a reader's spreadsheet), so such text gets a leading
-apostrophe, as the XLSX exports of the reports, engagement and disclosure apps already do.
-Only text is changed: numbers, including negative ones, stay numbers.
+a tab or a carriage return is run as a formula, so values go through the same guard as every
+XLSX export (:func:`ogmonitor.lib.spreadsheet.neutralise`).
 """
 
 import csv
 from collections.abc import Iterable, Iterator
 
+from .spreadsheet import neutralise
+
 BOM = "\ufeff"
-
-#: Text starting with one of these would be read as a formula by a spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """``value`` made safe for a cell: text a spreadsheet would read as a formula gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 class _Line:

@@ -10,7 +10,6 @@ Both read :func:`.progress.project_progress`, so they show the page's numbers.
 
 import datetime as dt
 import io
-import re
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -23,18 +22,13 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from ogmonitor.engagement.events import people_reached
+from ogmonitor.lib.spreadsheet import HEADER_FILL, HEADER_FONT, neutralise, sheet_name
 
 from . import measures
 from .progress import ProjectProgress, project_progress
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-#: The same guard as the reports' annex (reports.renderers.xlsx, a higher app we may not import):
-#: text a spreadsheet would read as a formula gets a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="EEF3F7")
 STATE_FILLS = {
     "met": PatternFill("solid", fgColor="D8EEDD"),
     "partial": PatternFill("solid", fgColor="FFF0D2"),
@@ -46,25 +40,8 @@ def file_name(project, extension: str) -> str:
     return f"{project.slug}-progress-{dt.date.today():%Y-%m-%d}.{extension}"
 
 
-def _neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _sheet_name(text: str, taken: set[str]) -> str:
-    """A valid, unique sheet name (≤ 31 characters, none of []:*?/\\)."""
-    base = (_SHEET_FORBIDDEN.sub("-", text).strip("'") or "sheet")[:31]
-    name, counter = base, 2
-    while name.lower() in taken:
-        suffix = f" ({counter})"
-        name, counter = base[: 31 - len(suffix)] + suffix, counter + 1
-    taken.add(name.lower())
-    return name
-
-
 def _append(sheet, values, *, font=None, fill=None) -> None:
-    sheet.append([_neutralise(value) for value in values])
+    sheet.append([neutralise(value) for value in values])
     for cell in sheet[sheet.max_row]:
         if font is not None:
             cell.font = font
@@ -110,7 +87,7 @@ def progress_workbook(progress: ProjectProgress) -> bytes:
     workbook = Workbook()
     taken: set[str] = set()
     sheet = workbook.active
-    sheet.title = _sheet_name(_("Progress"), taken)
+    sheet.title = sheet_name(_("Progress"), taken)
     _append(sheet, [project.title], font=Font(bold=True, size=13))
     for label, text in project_facts(project):
         _append(sheet, [label, text])
@@ -154,7 +131,7 @@ def progress_workbook(progress: ProjectProgress) -> bytes:
         grid = item.grid
         if grid is None:
             continue
-        grid_sheet = workbook.create_sheet(_sheet_name(_("Grid %(code)s") % {"code": item.indicator.code}, taken))
+        grid_sheet = workbook.create_sheet(sheet_name(_("Grid %(code)s") % {"code": item.indicator.code}, taken))
         _append(grid_sheet, [f"{item.indicator.code} {item.indicator.title}"], font=Font(bold=True, size=13))
         _append(grid_sheet, [_("Each target municipality counts for at most %(per)s.") % {"per": grid.per}])
         _append(grid_sheet, [])

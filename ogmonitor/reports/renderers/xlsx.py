@@ -10,24 +10,14 @@ the annex is opened in a spreadsheet (CSV/formula injection).
 """
 
 import io
-import re
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="EEF3F7")
+from ogmonitor.lib.spreadsheet import HEADER_FILL, HEADER_FONT, neutralise, sheet_name
+
 GROUP_FONT = Font(bold=True, italic=True)
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-
-
-def neutralise(value):
-    """``value`` made safe for a cell: text that a spreadsheet would read as a formula gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def render(content, progress) -> bytes:
@@ -36,7 +26,7 @@ def render(content, progress) -> bytes:
     names: set[str] = set()
 
     overview = workbook.active
-    overview.title = _sheet_name(h.findings, names)
+    overview.title = sheet_name(h.findings, names)
     _write(overview, [content.title], title=True)
     _write(overview, [h.generated])
     _write(overview, [])
@@ -59,7 +49,7 @@ def render(content, progress) -> bytes:
     progress(60)
 
     for row in content.indicator_rows():
-        sheet = workbook.create_sheet(_sheet_name(row.code, names))
+        sheet = workbook.create_sheet(sheet_name(row.code, names))
         _write(sheet, [row.title], title=True)
         if row.definition:
             _write(sheet, [row.definition])
@@ -74,7 +64,7 @@ def render(content, progress) -> bytes:
         _fit(sheet, {1: 45, 7: 14})
     progress(75)
 
-    respondents = workbook.create_sheet(_sheet_name(h.respondents, names))
+    respondents = workbook.create_sheet(sheet_name(h.respondents, names))
     table = content.method.respondents
     _header(respondents, [h.category, *table.genders, h.total])
     for label, counts, total in table.rows:
@@ -88,7 +78,7 @@ def render(content, progress) -> bytes:
     _fit(respondents, {1: 40, 2: 14})
 
     if content.comparison:
-        comparison = workbook.create_sheet(_sheet_name(h.comparison, names))
+        comparison = workbook.create_sheet(sheet_name(h.comparison, names))
         _write(comparison, [content.comparison.note])
         _header(comparison, [h.code, h.indicator, h.previous + " (%)", h.rate + " (%)", h.change + " (pp)", h.p_value,
                              h.verdict])
@@ -99,13 +89,13 @@ def render(content, progress) -> bytes:
                                 _round(change), item.p_value_text, item.verdict])
         _fit(comparison, {2: 60})
 
-    recommendations = workbook.create_sheet(_sheet_name(h.recommendations, names))
+    recommendations = workbook.create_sheet(sheet_name(h.recommendations, names))
     _header(recommendations, ["#", h.recommendations, h.priority, h.addressee, h.activities])
     for item in content.recommendations:
         _write(recommendations, [item.number, item.text, item.priority, item.addressee, item.activities], wrap=True)
     _fit(recommendations, {1: 5, 2: 80, 4: 30})
 
-    definitions = workbook.create_sheet(_sheet_name(h.definitions, names))
+    definitions = workbook.create_sheet(sheet_name(h.definitions, names))
     _header(definitions, [h.code, h.indicator, h.definition])
     for row in content.indicator_rows():
         _write(definitions, [row.code, row.title, row.definition], wrap=True)
@@ -157,13 +147,3 @@ def _fit(sheet, widths: dict[int, int]) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = widths.get(column, 12)
 
 
-def _sheet_name(text: str, taken: set[str]) -> str:
-    """A valid, unique sheet name (≤ 31 characters, none of []:*?/\\)."""
-    base = _SHEET_FORBIDDEN.sub("-", text).strip("'") or "sheet"
-    base = base[:31]
-    name, counter = base, 2
-    while name.lower() in taken:
-        suffix = f" ({counter})"
-        name, counter = base[: 31 - len(suffix)] + suffix, counter + 1
-    taken.add(name.lower())
-    return name

@@ -16,10 +16,10 @@ from django.core.management import CommandError, call_command
 from docx import Document
 from openpyxl import load_workbook
 
+from ogmonitor.lib.spreadsheet import neutralise, sheet_name
 from ogmonitor.reports import renderers
 from ogmonitor.reports.content import report_content
 from ogmonitor.reports.models import Report
-from ogmonitor.reports.renderers.xlsx import _sheet_name, neutralise
 from ogmonitor.reports.services import build_report, render_report, request_report
 from ogmonitor.reports.tasks import build_report_task
 
@@ -183,7 +183,7 @@ def test_the_xlsx_annex_has_every_table_and_no_formula_from_user_text(report_stu
     content = report_content(report_study.study, "az")
     h = content.headings
     names = set()
-    expected = [_sheet_name(name, names) for name in (h.findings, "aware", "eservices", "reports", h.respondents,
+    expected = [sheet_name(name, names) for name in (h.findings, "aware", "eservices", "reports", h.respondents,
                                                       h.comparison, h.recommendations, h.definitions)]
     assert workbook.sheetnames == expected
     aware = workbook["aware"]
