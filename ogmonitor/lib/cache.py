@@ -43,16 +43,26 @@ def bump_data_version() -> None:
         cache.add(VERSION_KEY, 2, timeout=None)
 
 
-def _changed(sender, **kwargs) -> None:
-    """Bump now and again once the change commits.
+def _bump_at_commit() -> None:
+    bump_data_version()
+
+
+def _changed(sender, action: str = "post_", **kwargs) -> None:
+    """Bump now, and again once the transaction commits (one commit-time bump however many rows).
 
     Now: so this process never serves what it just changed (and tests, which never commit,
     see their changes). At commit: a concurrent request may have cached the old rows under the
-    new version between the two; the second bump retires that copy.
+    new version between the two; the second bump retires that copy. ``m2m_changed`` is sent
+    before and after each change (``pre_add``/``post_add``…): only the ``post_`` one counts.
     """
-    if sender.__module__.startswith("ogmonitor."):
-        bump_data_version()
-        transaction.on_commit(bump_data_version)
+    if not sender.__module__.startswith("ogmonitor.") or not action.startswith("post_"):
+        return
+    bump_data_version()
+    connection = transaction.get_connection()
+    # Django keeps the commit callbacks as (savepoint ids, function, robust) tuples; a savepoint
+    # rolled back drops its own, so a later change in the transaction queues the bump again.
+    if not any(entry[1] is _bump_at_commit for entry in connection.run_on_commit):
+        transaction.on_commit(_bump_at_commit)
 
 
 def connect_invalidation() -> None:

@@ -106,3 +106,11 @@ def test_deleting_rows_in_bulk_stays_a_bulk_delete(django_assert_num_queries):
         EventSource.objects.create(event=event, url=f"https://example.org/{n}")
     with django_assert_num_queries(1):  # a leaf table: one DELETE, no SELECT of its rows
         EventSource.objects.filter(event=event).delete()
+
+
+def test_a_transaction_saving_many_rows_queues_one_commit_time_bump(django_capture_on_commit_callbacks):
+    version = public_cache.data_version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        OrganizationFactory.create_batch(5)
+    assert len([c for c in callbacks if c.__module__ == "ogmonitor.lib.cache"]) == 1
+    assert public_cache.data_version() == version + 5 + 1  # one per row now, one at commit
