@@ -39,15 +39,6 @@ from .models import Computation, Finding, Indicator, IndicatorResult, Recommenda
 # --- Presentation of the engine's figures -----------------------------------------------------
 
 
-def percent_text(percentage, upper=None) -> str:
-    """"23,1" (az) / "23.1" (en); a published range as "90,0–95,0"; "—" when unknown."""
-    if percentage is None:
-        return "—"
-    if upper is not None and upper != percentage:
-        return f"{services.format_percent(percentage)}–{services.format_percent(upper)}"
-    return services.format_percent(percentage)
-
-
 def _css_number(value) -> str:
     """A number for a style attribute: always a dot, whatever the language."""
     return f"{max(0.0, min(100.0, float(value))):.2f}"
@@ -57,7 +48,7 @@ def decorate(cell) -> None:
     """Add what templates show of an engine cell: its texts and the bar's geometry."""
     if cell is None:
         return
-    cell.percent_text = percent_text(cell.percentage, cell.percentage_upper)
+    cell.percent_text = services.percent_text(cell.percentage, cell.percentage_upper)
     cell.has_figure = cell.percentage is not None
     cell.has_interval = cell.ci_low is not None and cell.ci_high is not None
     cell.interval_text = (
@@ -152,14 +143,14 @@ def comparison_rows(study: Study, viewer, blocks: list[IndicatorBlock]) -> list:
 
 
 def _rate_text(rate) -> str:
-    return "—" if rate is None else percent_text(rate.percentage, rate.percentage_upper)
+    return "—" if rate is None else services.percent_text(rate.percentage, rate.percentage_upper)
 
 
 def signed_points(change) -> str:
     """"+7,4" / "-1,9" (one decimal, the language's separator); "" when unknown."""
     if change is None:
         return ""
-    text = number_format(Decimal(str(change)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), decimal_pos=1)
+    text = services.format_percent(change)  # one decimal, rounded half up, the language's separator
     return f"+{text}" if change > 0 else text
 
 
@@ -277,7 +268,7 @@ def result_detail(request, pk):
     if not visible_studies(request.user).filter(pk=study.pk).exists():
         raise Http404
     detail = services.indicator_result_detail(result, viewer=request.user)
-    detail.percent_text = percent_text(detail.percentage, detail.percentage_upper)
+    detail.percent_text = services.percent_text(detail.percentage, detail.percentage_upper)
     detail.interval_text = (
         f"{services.format_percent(detail.ci_low)}–{services.format_percent(detail.ci_high)}"
         if detail.ci_low is not None and detail.ci_high is not None else ""

@@ -15,7 +15,6 @@ so the page shows at most :data:`HOME_PROJECTS` projects.
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
@@ -25,7 +24,7 @@ from ogmonitor.disclosure.models import Period
 from ogmonitor.engagement.events import people_reached
 from ogmonitor.engagement.models import DialoguePlatform, Event, Proposal
 from ogmonitor.engagement.proposals import overdue
-from ogmonitor.findings.services import COUNTED, format_percent, results_for
+from ogmonitor.findings.services import COUNTED, percent_text, results_for
 from ogmonitor.logframe.models import Project
 from ogmonitor.logframe.progress import project_progress
 from ogmonitor.logframe.targets import Status as TargetStatus
@@ -42,13 +41,6 @@ HOME_PROJECTS = 3
 
 #: Statuses of a project indicator that count as "met or on track".
 ON_COURSE = (TargetStatus.MET, TargetStatus.ABOVE, TargetStatus.ON_TRACK)
-
-
-def percent_text(percentage: Decimal | None, upper: Decimal | None = None) -> str:
-    """"23,1" (az) / "23.1" (en); a published range as "90,0–95,0"."""
-    if upper is not None and upper != percentage:
-        return f"{format_percent(percentage)}–{format_percent(upper)}"
-    return format_percent(percentage)
 
 
 # --- The parts --------------------------------------------------------------------------------------

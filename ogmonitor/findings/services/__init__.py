@@ -33,13 +33,14 @@ from .results import (
     indicator_result_detail,
     may_see_small_cells,
     min_cell_size,
+    percent_text,
     render_sentence,
     results_for,
 )
 
 __all__ = [
     "COUNTED", "VERDICT_LABELS", "Cell", "Comparison", "IndicatorFigures", "Rate", "ResultDetail",
-    "compare_studies", "compute_study", "is_small_rate", "describe_indicator", "format_percent", "indicator_result_detail",
+    "compare_studies", "compute_study", "is_small_rate", "describe_indicator", "format_percent", "percent_text", "indicator_result_detail",
     "may_see_small_cells", "min_cell_size", "percentage", "render_sentence", "results_for", "schedule_recompute", "withhold_small_rates",
 ]
 

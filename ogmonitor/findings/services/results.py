@@ -250,6 +250,13 @@ def format_percent(value: Decimal | float | None) -> str:
     return formats.number_format(rounded, decimal_pos=1)
 
 
+def percent_text(percentage, upper=None) -> str:
+    """"23,1" (az) / "23.1" (en); a published range as "90,0–95,0"; "—" when unknown."""
+    if percentage is not None and upper is not None and upper != percentage:
+        return f"{format_percent(percentage)}–{format_percent(upper)}"
+    return format_percent(percentage)
+
+
 def render_sentence(template: str, result) -> str:
     """Fill a finding's ``{percent}``, ``{numerator}``, ``{denominator}``, ``{complement_percent}``
     from ``result`` (an IndicatorResult or a Cell); unknown or hidden figures read "—"."""
@@ -258,15 +265,13 @@ def render_sentence(template: str, result) -> str:
     else:
         percent, upper = result.percentage, result.percentage_upper
         numerator, denominator = result.numerator, result.denominator
-    if percent is not None and upper is not None and upper != percent:
-        percent_text = f"{format_percent(percent)}–{format_percent(upper)}"
-        complement_text = f"{format_percent(100 - Decimal(upper))}–{format_percent(100 - Decimal(percent))}"
-    else:
-        percent_text = format_percent(percent)
-        complement_text = format_percent(None if percent is None else 100 - Decimal(percent))
+    complement = upper_complement = None
+    if percent is not None:
+        complement = 100 - Decimal(upper if upper is not None else percent)
+        upper_complement = 100 - Decimal(percent) if upper is not None else None
     values = {
-        "percent": percent_text,
-        "complement_percent": complement_text,
+        "percent": percent_text(percent, upper),
+        "complement_percent": percent_text(complement, upper_complement),
         "numerator": "—" if numerator is None else formats.number_format(numerator),
         "denominator": "—" if denominator is None else formats.number_format(denominator),
     }
