@@ -77,38 +77,21 @@ def delete_manual_value(entry: ManualValue, user) -> None:
 # --- Outreach records --------------------------------------------------------------------------
 
 
-def save_payment_assistance(form, user) -> OnlinePaymentAssistance:
-    """Save a validated :class:`~.forms.PaymentAssistanceForm` (new or changed record)."""
+def save_outreach_record(form, user) -> OnlinePaymentAssistance | TerminalRequest:
+    """Save a validated outreach form (families helped, a terminal request; new or changed)."""
     creating = form.instance.pk is None
     with transaction.atomic():
         record = form.save()
-    logger.info("Project %s: online-payment record %s %s by %s", record.project.slug, record.pk,
+    logger.info("Project %s: %s %s %s by %s", record.project.slug, record._meta.model_name, record.pk,
                 "created" if creating else "changed", _actor(user))
     return record
 
 
-def delete_payment_assistance(record: OnlinePaymentAssistance, user) -> None:
+def delete_outreach_record(record: OnlinePaymentAssistance | TerminalRequest, user) -> None:
     project, pk = record.project, record.pk
     with transaction.atomic():
         record.delete()
-    logger.info("Project %s: online-payment record %s deleted by %s", project.slug, pk, _actor(user))
-
-
-def save_terminal_request(form, user) -> TerminalRequest:
-    """Save a validated :class:`~.forms.TerminalRequestForm` (new or changed record)."""
-    creating = form.instance.pk is None
-    with transaction.atomic():
-        record = form.save()
-    logger.info("Project %s: terminal request %s %s by %s", record.project.slug, record.pk,
-                "created" if creating else "changed", _actor(user))
-    return record
-
-
-def delete_terminal_request(record: TerminalRequest, user) -> None:
-    project, pk = record.project, record.pk
-    with transaction.atomic():
-        record.delete()
-    logger.info("Project %s: terminal request %s deleted by %s", project.slug, pk, _actor(user))
+    logger.info("Project %s: %s %s deleted by %s", project.slug, record._meta.model_name, pk, _actor(user))
 
 
 # --- Publication ------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ is a 404 to those who may not see it) and :func:`~ogmonitor.accounts.policy.can_
 through :mod:`.services`.
 """
 
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,7 +27,7 @@ from ogmonitor.lib.models import az_collated
 
 from . import exports, measures, services
 from .forms import ManualValueForm, PaymentAssistanceForm, TerminalRequestForm
-from .models import Indicator, ManualValue, OnlinePaymentAssistance, Project, TerminalRequest
+from .models import Indicator, ManualValue, Project
 from .progress import evaluate, project_progress
 
 Source = Indicator.Source
@@ -207,40 +209,43 @@ def outreach(request, slug):
     })
 
 
+class OutreachKind(NamedTuple):
+    form_class: type
+    related: str  #: the project's related name for these records
+    create_title: str
+    edit_title: str
+
+
 OUTREACH_KINDS = {
-    "families": (OnlinePaymentAssistance, PaymentAssistanceForm, services.save_payment_assistance,
-                 services.delete_payment_assistance, "payment_assistance"),
-    "terminals": (TerminalRequest, TerminalRequestForm, services.save_terminal_request,
-                  services.delete_terminal_request, "terminal_requests"),
+    "families": OutreachKind(PaymentAssistanceForm, "payment_assistance",
+                             gettext_lazy("Record families helped to pay online"),
+                             gettext_lazy("Edit the record of families helped")),
+    "terminals": OutreachKind(TerminalRequestForm, "terminal_requests",
+                              gettext_lazy("Record a request for a payment terminal"),
+                              gettext_lazy("Edit the terminal request")),
 }
 
 
-def _kind(kind: str):
+def _kind(kind: str) -> OutreachKind:
     if kind not in OUTREACH_KINDS:
         raise Http404
     return OUTREACH_KINDS[kind]
-
-
-def _outreach_titles(kind: str, creating: bool) -> str:
-    if kind == "families":
-        return _("Record families helped to pay online") if creating else _("Edit the record of families helped")
-    return _("Record a request for a payment terminal") if creating else _("Edit the terminal request")
 
 
 @login_required
 def record_form(request, slug, kind, pk=None):
     """Create (``pk`` None) or edit an outreach record of ``kind`` ("families" or "terminals")."""
     project = _managed_project(request, slug)
-    _model, form_class, save, _delete, related = _kind(kind)
-    instance = get_object_or_404(getattr(project, related), pk=pk) if pk is not None else None
-    form = form_class(request.POST or None, instance=instance, project=project)
+    outreach = _kind(kind)
+    instance = get_object_or_404(getattr(project, outreach.related), pk=pk) if pk is not None else None
+    form = outreach.form_class(request.POST or None, instance=instance, project=project)
     if request.method == "POST" and form.is_valid():
-        save(form, request.user)
+        services.save_outreach_record(form, request.user)
         messages.success(request, _("The record has been saved."))
         return redirect("logframe:outreach", project.slug)
     return render(request, "logframe/record_form.html", {
         "project": project, "form": form, "kind": kind, "record": instance,
-        "title": _outreach_titles(kind, instance is None),
+        "title": outreach.create_title if instance is None else outreach.edit_title,
     })
 
 
@@ -248,9 +253,8 @@ def record_form(request, slug, kind, pk=None):
 @require_POST
 def record_delete(request, slug, kind, pk):
     project = _managed_project(request, slug)
-    _model, _form, _save, delete, related = _kind(kind)
-    record = get_object_or_404(getattr(project, related), pk=pk)
-    delete(record, request.user)
+    record = get_object_or_404(getattr(project, _kind(kind).related), pk=pk)
+    services.delete_outreach_record(record, request.user)
     messages.success(request, _("The record has been deleted."))
     return redirect("logframe:outreach", project.slug)
 
