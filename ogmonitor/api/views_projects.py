@@ -132,8 +132,7 @@ class PublicationViewSet(PublicViewSet):
     ordering = ["-published_on"]
 
 
-def _moments():
-    return index.timeline(Period.objects.all(), timezone.localdate())
+_moments = index.moments
 
 
 def _form_errors(form) -> dict:

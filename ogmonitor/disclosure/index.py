@@ -26,7 +26,8 @@ from fractions import Fraction
 from itertools import groupby
 
 from django.db import models
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ogmonitor.lib import aztext
@@ -169,6 +170,20 @@ def timeline(periods: Iterable[Period], today: dt.date) -> list[Moment]:
         for period in sorted(periods, key=lambda period: (period.starts_on, period.pk))
         if period.starts_on <= today
     ]
+
+
+def moments(today: dt.date | None = None) -> list[Moment]:
+    """The timeline of every recorded period up to ``today`` (default: today)."""
+    return timeline(Period.objects.all(), today or timezone.localdate())
+
+
+def monitored(organizations: QuerySet) -> QuerySet:
+    """The municipalities and community-based organisations of ``organizations`` that are ranked:
+    those with at least one publication recorded, on any date. One nobody has looked at yet
+    would otherwise show an index of 0, a finding nobody made."""
+    return organizations.filter(type__in=RANKED_TYPES).filter(
+        Exists(Publication.objects.filter(organization=OuterRef("pk")))
+    )
 
 
 def previous_moment(moments: Sequence[Moment], chosen: Moment) -> Moment | None:
@@ -419,16 +434,10 @@ def ranking(
     """Municipalities and community-based organisations of ``organizations`` (a queryset) ranked
     on ``moment``, with their change since ``previous``, and districts by their municipalities.
 
-    Only monitored organisations are ranked: those with at least one publication recorded, on
-    any date. One nobody has looked at yet would otherwise show an index of 0, a finding
-    nobody made. Three queries: the organisations, the checklist and the publications' aggregate.
+    Only :func:`monitored` organisations are ranked. Three queries: the organisations, the
+    checklist and the publications' aggregate.
     """
-    listed = list(
-        organizations.filter(type__in=RANKED_TYPES)
-        .filter(Exists(Publication.objects.filter(organization=OuterRef("pk"))))
-        .select_related("district")
-        .order_by_name()
-    )
+    listed = list(monitored(organizations).select_related("district").order_by_name())
     dates = [moment.as_of] + ([previous.as_of] if previous else [])
     scores = assess(listed, dates, checklist)
     rows: dict[str, list[RankingRow]] = {kind: [] for kind in RANKED_TYPES}

@@ -26,13 +26,12 @@ from ogmonitor.places.models import Organization
 
 from . import exports, index, services
 from .forms import TODAY, MomentForm, PublicationForm, RankingFilterForm
-from .models import Category, Item, Period, Publication
+from .models import Category, Item, Publication
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _moments() -> list[index.Moment]:
-    return index.timeline(Period.objects.all(), timezone.localdate())
+_moments = index.moments
 
 
 def _moment_key(moment: index.Moment) -> str:

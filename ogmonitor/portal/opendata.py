@@ -30,10 +30,8 @@ from django.db import models
 from django.db.models import (
     BooleanField,
     Count,
-    Exists,
     ExpressionWrapper,
     Max,
-    OuterRef,
     Prefetch,
     Q,
 )
@@ -969,15 +967,13 @@ class RankingRow:
 
 
 def _ranked_organizations():
-    return Organization.objects.filter(type__in=disclosure_index.RANKED_TYPES).filter(
-        Exists(Publication.objects.filter(organization=OuterRef("pk")))
-    )
+    return disclosure_index.monitored(Organization.objects.all())
 
 
 def _moments() -> list[disclosure_index.Moment]:
     """Every period that has started, at its end (or today), and today if no period is running."""
     today = timezone.localdate()
-    moments = disclosure_index.timeline(Period.objects.all(), today)
+    moments = disclosure_index.moments(today)
     if not moments or moments[-1].as_of < today:
         moments.append(disclosure_index.Moment(as_of=today))
     return moments

@@ -20,7 +20,6 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 
 from ogmonitor.disclosure import index
-from ogmonitor.disclosure.models import Period
 from ogmonitor.engagement.events import people_reached
 from ogmonitor.engagement.models import DialoguePlatform, Event, Proposal
 from ogmonitor.engagement.proposals import overdue
@@ -196,7 +195,7 @@ def event_figures() -> EventFigures:
 
 def transparency_figures(today: dt.date) -> TransparencyFigures:
     """Best and worst municipality on the ranking page's default day: the latest period begun."""
-    moments = index.timeline(Period.objects.all(), today)
+    moments = index.moments(today)
     moment = moments[-1] if moments else index.Moment(as_of=today)
     ranking = index.ranking(Organization.objects.all(), moment, None)
     ranked = [row for row in ranking.municipalities if row.index is not None]
