@@ -10,7 +10,9 @@ Import, findings and report are measured at 1,000, 10,000 and 100,000 respondent
 PostgreSQL (when it answers) unless ``BENCH_SIZES`` or ``--sizes`` says otherwise. To keep the
 whole run within 15 minutes on 2 cores, the synthetic CSVs are generated once per run and shared
 by every benchmark and database, and the repeated measurements at 100,000 respondents are cut to
-one (``BENCH_REPEATS_LARGE``, default 1 here; the benchmarks run on their own keep 3).
+one (``BENCH_REPEATS_LARGE``, default 1 here; the benchmarks run on their own keep 3), the
+import's COPY into a replica of the real table is measured up to 10,000 respondents
+(``BENCH_IMPORT_FLOOR_MAX``) and wrk runs 10 s per page (``BENCH_PAGES_DURATION``).
 """
 
 import argparse
@@ -61,6 +63,8 @@ def main() -> int:
     os.environ.setdefault("BENCH_SIZES", DEFAULT_SIZES)
     os.environ.setdefault("BENCH_REPORT_POSTGRES", "1")
     os.environ.setdefault("BENCH_REPEATS_LARGE", "1")
+    os.environ.setdefault("BENCH_IMPORT_FLOOR_MAX", "10000")
+    os.environ.setdefault("BENCH_PAGES_DURATION", "10")
 
     results_dir = HERE / "results"
     results_dir.mkdir(exist_ok=True)

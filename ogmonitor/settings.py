@@ -6,13 +6,17 @@ in-process: a fresh checkout needs no configuration. Production sets ``DATABASE_
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from ogmonitor.lib.client_ip import parse_networks
 from ogmonitor.lib.env import env_bool, env_int, env_list, env_str
+from ogmonitor.lib.ratelimits import env_rate
 from ogmonitor.ops.logs import log_format
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +59,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "auditlog",
+    "axes",
+    "csp",
+    "django_ratelimit",  # for its system checks (see SILENCED_SYSTEM_CHECKS)
     "ogmonitor.accounts",
     "ogmonitor.places",
     "ogmonitor.plans",
@@ -68,12 +76,14 @@ INSTALLED_APPS = [
     "ogmonitor.api",
     "ogmonitor.demo",
     "ogmonitor.ops",
+    "ogmonitor.audit",
 ]
 
 MIDDLEWARE = [
     # First, so every log line of a request and every response (redirects too) carry its id.
     "ogmonitor.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "ogmonitor.lib.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,10 +91,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: records the signed-in user as the actor of every audited change.
+    "auditlog.middleware.AuditlogMiddleware",
     "ogmonitor.lib.cache.DataVersionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Turns a refused POST (django_ratelimit.exceptions.Ratelimited) into RATELIMIT_VIEW's 429 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last, as django-axes requires: answers a locked-out login attempt with AXES_LOCKOUT_CALLABLE.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ogmonitor.urls"
@@ -126,9 +142,14 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out name and address before any password is checked (django-axes).
+    "ogmonitor.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -226,6 +247,70 @@ if HTTPS:
 # The health check answers plain http too: monitors and load balancers probe the web process
 # directly, without TLS.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+#: The reverse proxies in front of ogmonitor (addresses or networks, comma-separated: "127.0.0.1"
+#: for nginx on the same machine). Only a request coming from one of them has its X-Forwarded-For
+#: believed when login lockouts and rate limits tell visitors apart (ogmonitor/lib/client_ip.py);
+#: empty, the connecting address is the visitor. Gunicorn on a Unix socket counts as behind a
+#: local proxy. Set it behind a proxy, or every visitor shares the proxy's address and one
+#: attacker locks everyone out.
+TRUSTED_PROXIES = [str(network) for network in parse_networks("TRUSTED_PROXIES", env_list("TRUSTED_PROXIES"))]
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name from
+# one address, that name cannot log in from that address for AXES_COOLOFF_MINUTES (a wrong
+# attempt meanwhile starts the wait again); other names and addresses are unaffected, so an
+# attacker cannot lock a colleague out from elsewhere. The site's and the admin's login pages
+# both go through it; API tokens do not log in and are not affected. `manage.py axes_reset`
+# lifts every lockout (axes_reset_username NAME one user's).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+_cooloff_minutes = env_int("AXES_COOLOFF_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or _cooloff_minutes < 1:
+    # 0 minutes would make axes lock out for good, until an administrator runs axes_reset.
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1.")
+AXES_COOLOFF_TIME = timedelta(minutes=_cooloff_minutes)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "ogmonitor.lib.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "ogmonitor.accounts.views.locked_out"
+AXES_VERBOSE = False  # no start-up banner before every command's output; lockouts are still logged
+
+# Rate limits (django-ratelimit, ogmonitor/lib/ratelimits.py) on POSTs to the forms open to the
+# internet, counted per visitor address in CACHES["default"]; "off" lifts one. A whole village
+# hall may answer a self-completion link from one address: raise RATE_LIMIT_SELF_COMPLETION_IP
+# for such a day rather than turning it off.
+RATE_LIMIT_LOGIN = env_rate("RATE_LIMIT_LOGIN", "30/h")
+RATE_LIMIT_SELF_COMPLETION_IP = env_rate("RATE_LIMIT_SELF_COMPLETION_IP", "30/h")
+RATE_LIMIT_SELF_COMPLETION_LINK = env_rate("RATE_LIMIT_SELF_COMPLETION_LINK", "300/h")
+RATE_LIMIT_PROPOSALS = env_rate("RATE_LIMIT_PROPOSALS", "60/h")
+RATELIMIT_VIEW = "ogmonitor.lib.ratelimits.rate_limited"
+RATELIMIT_IP_META_KEY = "ogmonitor.lib.client_ip.client_ip"
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit's list of supported caches predates Django's own Redis backend, which
+    # increments atomically as it needs.
+    "django_ratelimit.W001",
+]
+if not REDIS_URL:
+    # Without Redis the cache is per process, so is the count: exact for the single web process
+    # this configuration runs (docs/production.md), loose by the number of processes otherwise.
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+
+# Content-Security-Policy (django-csp): scripts only from our own files, so an injected <script>
+# or on…= attribute does not run. htmx is told not to evaluate code (base.html's htmx-config).
+# Styles allow 'unsafe-inline': result bars, progress bars and indented questions take their
+# width from the data in a style attribute, and the results pages carry their own <style>;
+# injected CSS cannot run code, which is what this policy is for.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

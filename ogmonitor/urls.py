@@ -7,10 +7,13 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
+from ogmonitor.portal.media import serve_media
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("ogmonitor.api.urls")),
     path("", include("ogmonitor.ops.urls")),  # /healthz
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),  # uploads, checked
 ]
 urlpatterns += i18n_patterns(
     path("", include("ogmonitor.portal.urls")),
@@ -23,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("engagement/", include("ogmonitor.engagement.urls")),
     path("projects/", include("ogmonitor.logframe.urls")),
     path("disclosure/", include("ogmonitor.disclosure.urls")),
+    path("audit/", include("ogmonitor.audit.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=True,

@@ -5,7 +5,7 @@ rule is changed in one place. Model permissions (see :mod:`.roles`) gate the kin
 these functions add the object-level rule.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .roles import Role
 
@@ -26,6 +26,12 @@ def is_coordinator(user) -> bool:
 def can_manage_plans(user) -> bool:
     """Create plans and import their activities: administrators and coordinators."""
     return bool(user.is_authenticated and user.has_perm("plans.add_activity"))
+
+
+def visible_assessments(user, queryset: QuerySet) -> QuerySet:
+    """Local assessments of plan activities: published ones for everyone, drafts for those who
+    keep the plans (:func:`can_manage_plans`)."""
+    return queryset if can_manage_plans(user) else queryset.filter(is_published=True)
 
 
 def can_edit_organization(user, organization) -> bool:
@@ -74,13 +80,29 @@ def can_create_study(user) -> bool:
     return bool(user.is_authenticated and user.has_perm("surveys.add_study") and (is_administrator(user) or user.organization_id))
 
 
-def managed_studies(user, queryset: QuerySet) -> QuerySet:
-    """The studies in ``queryset`` the user manages (coordinates)."""
+def _path(through: str, field: str) -> str:
+    """``field`` reached through ``through`` ("study", "press_release__event"), or itself."""
+    return f"{through}__{field}" if through else field
+
+
+def managed_studies(user, queryset: QuerySet, *, through: str = "") -> QuerySet:
+    """The studies in ``queryset`` the user manages (coordinates); with ``through`` (e.g.
+    "study"), the records of ``queryset`` that belong to such a study (the admin's lists)."""
     if is_administrator(user):
         return queryset
     if is_coordinator(user) and user.organization_id:
-        return queryset.filter(organization_id=user.organization_id)
+        return queryset.filter(**{_path(through, "organization_id"): user.organization_id})
     return queryset.none()
+
+
+def visible_studies(user, queryset: QuerySet) -> QuerySet:
+    """The studies in ``queryset`` (a Study queryset) the user may see: published ones for
+    everyone, plus those they manage and those they work on (an enumerator's assigned studies).
+    Everything else answers 404, so an unpublished study's existence is not revealed."""
+    visible = queryset.published() | managed_studies(user, queryset)
+    if user.is_authenticated:
+        visible = visible | queryset.filter(members__user=user)
+    return visible.distinct()
 
 
 def enumerator_communities(user, study) -> QuerySet | None:
@@ -122,6 +144,48 @@ def can_manage_engagement(user) -> bool:
     return bool(is_administrator(user) or (is_coordinator(user) and user.has_perm("engagement.add_event")))
 
 
+def sees_unpublished_engagement(user) -> bool:
+    """Every unpublished event, proposal and platform, and events' named participants: the NGO
+    staff who record engagement (administrators and coordinators), whichever organisation keeps
+    the record, since they keep one shared record of the plan's engagement. Enumerators work on
+    studies and municipality editors on their own municipality, so neither sees these."""
+    return can_manage_engagement(user)
+
+
+def _own_municipality(user, organization_id) -> bool:
+    """Whether ``organization_id`` is the municipality ``user`` edits for."""
+    return bool(
+        organization_id is not None and user.is_authenticated and user.has_role(Role.MUNICIPALITY_EDITOR)
+        and organization_id == user.organization_id
+    )
+
+
+def visible_engagement(user, queryset: QuerySet, *, municipality_field: str = "", through: str = "") -> QuerySet:
+    """The events, proposals or platforms of ``queryset`` the user may see: published ones for
+    everyone, all for :func:`sees_unpublished_engagement`; a municipality editor also sees the
+    unpublished ones about their municipality (``municipality_field``: an event's
+    ``municipality``, a proposal's ``addressee``), which they may have to answer. With
+    ``through`` (e.g. "event"), the records of ``queryset`` that belong to a visible one."""
+    if sees_unpublished_engagement(user):
+        return queryset
+    shown = Q(**{_path(through, "is_published"): True})
+    if municipality_field and user.is_authenticated and _own_municipality(user, user.organization_id):
+        shown |= Q(**{_path(through, municipality_field): user.organization_id})
+    return queryset.filter(shown)
+
+
+def can_see_engagement_record(user, record, municipality_id=None) -> bool:
+    """One event, proposal or platform, by the rule of :func:`visible_engagement`
+    (``municipality_id``: the municipality it concerns, if any)."""
+    return bool(record.is_published or sees_unpublished_engagement(user) or _own_municipality(user, municipality_id))
+
+
+def can_see_participants(user) -> bool:
+    """Events' named participants (names, phones, e-mails) are personal data: only those who
+    record engagement see them; everyone else sees the counts."""
+    return sees_unpublished_engagement(user)
+
+
 def can_edit_engagement_record(user, record) -> bool:
     """An event, proposal or platform record: administrators any; coordinators those their own
     organisation keeps (``record.organization``) and those kept by no organisation."""
@@ -136,12 +200,7 @@ def can_edit_engagement_record(user, record) -> bool:
 def can_answer_proposal(user, proposal) -> bool:
     """Record the authority's answer: whoever may edit the proposal, and the addressed
     municipality's own editors (so a municipality can answer in ogmonitor directly)."""
-    if can_edit_engagement_record(user, proposal):
-        return True
-    return bool(
-        user.is_authenticated and user.has_role(Role.MUNICIPALITY_EDITOR)
-        and proposal.addressee_id is not None and proposal.addressee_id == user.organization_id
-    )
+    return can_edit_engagement_record(user, proposal) or _own_municipality(user, proposal.addressee_id)
 
 
 # --- Projects (logframe) and proactive disclosure ----------------------------------------------
@@ -155,6 +214,31 @@ def can_manage_project(user, project) -> bool:
     return bool(is_coordinator(user) and project.organization_id == user.organization_id)
 
 
+def visible_projects(user, queryset: QuerySet, *, through: str = "") -> QuerySet:
+    """Published projects for everyone; unpublished ones also for those who manage them.
+
+    A logframe being drafted is the implementing organisation's working document, so unlike an
+    event it is not shown to every staff member: administrators see all, coordinators their own
+    organisation's. With ``through`` ("project"), the records of ``queryset`` of such projects.
+    """
+    if is_administrator(user):
+        return queryset
+    shown = Q(**{_path(through, "is_published"): True})
+    if is_coordinator(user) and user.organization_id:
+        shown |= Q(**{_path(through, "organization_id"): user.organization_id})
+    return queryset.filter(shown)
+
+
+def managed_projects(user, queryset: QuerySet, *, through: str = "") -> QuerySet:
+    """The projects in ``queryset`` the user manages (:func:`can_manage_project`); with
+    ``through`` ("project", "activity__project"), the records of such projects."""
+    if is_administrator(user):
+        return queryset
+    if is_coordinator(user) and user.organization_id:
+        return queryset.filter(**{_path(through, "organization_id"): user.organization_id})
+    return queryset.none()
+
+
 def can_record_publication(user, organization) -> bool:
     """Record (or correct) what ``organization`` published: administrators and coordinators for
     any organisation; a municipality editor for their own municipality only."""
@@ -165,6 +249,25 @@ def can_record_publication(user, organization) -> bool:
     return bool(user.has_role(Role.MUNICIPALITY_EDITOR) and organization.pk == user.organization_id)
 
 
+def recordable_publications(user, queryset: QuerySet) -> QuerySet:
+    """The publications of ``queryset`` the user may correct (the admin's list): every one for
+    administrators and coordinators, a municipality editor's own municipality's, else none."""
+    if is_administrator(user) or is_coordinator(user):
+        return queryset
+    if user.is_authenticated and user.has_role(Role.MUNICIPALITY_EDITOR) and user.organization_id:
+        return queryset.filter(organization_id=user.organization_id)
+    return queryset.none()
+
+
 def can_verify_publication(user) -> bool:
     """Confirm that a recorded publication is really there: the monitoring NGO, not the municipality."""
     return bool(is_administrator(user) or (is_coordinator(user) and user.has_perm("disclosure.change_publication")))
+
+
+# --- Audit log ---------------------------------------------------------------------------------
+
+
+def can_view_audit(user) -> bool:
+    """Read the audit log: administrators (every entry) and coordinators (their organisation's,
+    see :func:`ogmonitor.audit.services.visible_entries`)."""
+    return bool(is_administrator(user) or is_coordinator(user))

@@ -5,15 +5,18 @@ Figures are read through the findings engine as an anonymous visitor sees them
 (:func:`ogmonitor.findings.services.results_for` with no viewer), whoever calls.
 """
 
+import uuid as uuid_module
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -29,7 +32,7 @@ from ogmonitor.surveys.views import visible_studies
 from . import filters
 from . import serializers_studies as s
 from .bilingual import in_each_language
-from .schema import ApiAutoSchema
+from .schema import ERROR_DETAIL, ApiAutoSchema
 from .serializers_write import SubmissionInputSerializer, SubmissionSerializer
 from .views_base import NUMBER, SLUG, InPublishedStudy, PublicListViewSet, PublicViewSet
 
@@ -154,7 +157,8 @@ def _labels(figures: list) -> dict[str, dict]:
 
 def attach_figures(study: Study, indicators: list[Indicator]) -> None:
     """Give each of ``indicators`` its public figures as ``api_overall`` and ``api_breakdowns``."""
-    figures = {figure.indicator.pk: figure for figure in findings.results_for(study, viewer=None)}
+    codes = [indicator.code for indicator in indicators]
+    figures = {figure.indicator.pk: figure for figure in findings.results_for(study, viewer=None, codes=codes)}
     shown = [figures[indicator.pk] for indicator in indicators if indicator.pk in figures]
     labels = _labels(shown)
     for indicator in indicators:
@@ -209,7 +213,10 @@ class StudyFindingViewSet(InPublishedStudy, PublicListViewSet):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         overall = {}
         if any(finding.indicator_id for finding in page):
-            overall = {figure.indicator.pk: figure.overall for figure in findings.results_for(self.study, viewer=None)}
+            overall = {
+                figure.indicator.pk: figure.overall
+                for figure in findings.results_for(self.study, viewer=None, max_groups=0)
+            }
         rendered = in_each_language(_sentences, page, overall)
         rows = [
             {
@@ -270,9 +277,16 @@ class ReportViewSet(PublicViewSet):
 # --- Submissions (write) ---------------------------------------------------------------------------------
 
 
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("This form's identifier is already used by another form.")
+    default_code = "conflict"
+
+
 class SubmissionCreateView(generics.GenericAPIView):
     """Store one filled-in questionnaire through ``record_submission``: 201 when new, 200 with
-    the stored submission when its UUID was sent before (nothing is stored twice)."""
+    the stored submission when its UUID was submitted before (nothing is stored twice, and the
+    first version wins whatever the resend carries), 409 when the UUID is someone else's form."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = SubmissionInputSerializer
@@ -289,11 +303,34 @@ class SubmissionCreateView(generics.GenericAPIView):
     @extend_schema(
         operation_id="studies_submissions_create",
         request=SubmissionInputSerializer,
-        responses={200: SubmissionSerializer, 201: SubmissionSerializer},
+        responses={
+            200: SubmissionSerializer, 201: SubmissionSerializer,
+            409: OpenApiResponse(ERROR_DETAIL, description="The UUID is already another person's form, or another study's."),
+        },
     )
     def post(self, request, study_slug):
         study = self.get_study()
-        serializer = SubmissionInputSerializer(data=request.data, study=study, user=request.user)
+        try:
+            # A device resending a form it already sent (its first answer was lost on the way)
+            # gets the stored submission, before anything it carries is checked again.
+            stored = self._already_sent(study)
+            if stored is not None:
+                return self._stored(stored, created=False)
+            submission, created = self._record(study)
+        except submissions.SubmissionConflict as error:
+            raise Conflict(*error.args) from error
+        return self._stored(submission, created=created)
+
+    def _already_sent(self, study: Study) -> Submission | None:
+        data = self.request.data
+        try:
+            key = uuid_module.UUID(str(data.get("uuid")))
+        except (AttributeError, ValueError):
+            return None  # not a form with a UUID: _record refuses it with its field errors
+        return submissions.already_sent(study, key, user=self.request.user)
+
+    def _record(self, study: Study) -> tuple[Submission, bool]:
+        serializer = SubmissionInputSerializer(data=self.request.data, study=study, user=self.request.user)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         questionnaire = self._questionnaire(study, data.get("questionnaire_version"))
@@ -303,12 +340,15 @@ class SubmissionCreateView(generics.GenericAPIView):
                 name: [_("No question of this name in this questionnaire.")] for name in unknown
             }})
         try:
-            submission, created = submissions.record_submission(
+            return submissions.record_submission(
                 questionnaire, data["uuid"], data["answers"], data["respondent"],
-                source=Submission.Source.API, user=request.user,
+                source=Submission.Source.API, user=self.request.user,
             )
         except submissions.SubmissionInvalid as error:
             raise ValidationError({"answers": {name: [message] for name, message in error.errors.items()}}) from error
+
+    @staticmethod
+    def _stored(submission: Submission, *, created: bool) -> Response:
         submission = Submission.objects.select_related(
             "study", "questionnaire", "respondent__community", "respondent__category", "respondent__organization",
         ).get(pk=submission.pk)

@@ -15,6 +15,7 @@ from ogmonitor.accounts.policy import (
     can_verify_publication,
     is_administrator,
     is_coordinator,
+    recordable_publications,
 )
 from ogmonitor.places.models import Organization
 
@@ -70,11 +71,7 @@ class PublicationAdmin(admin.ModelAdmin):
     actions = ["mark_verified"]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        user = request.user
-        if is_administrator(user) or is_coordinator(user):
-            return queryset
-        return queryset.filter(organization_id=user.organization_id) if user.organization_id else queryset.none()
+        return recordable_publications(request.user, super().get_queryset(request))
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

@@ -1,8 +1,10 @@
 """Admin for every engagement model; records are edited in place with their parts as inlines.
 
-Who may change which record is the policy's decision (:mod:`ogmonitor.accounts.policy`): the
-admin asks ``can_edit_engagement_record`` for each event and proposal, so a coordinator cannot
-change another organisation's records here either. A proposal's status and its history change
+Who may see and change which record is the policy's decision (:mod:`ogmonitor.accounts.policy`):
+every list holds only what ``visible_engagement`` shows the user on the site (and named
+participants only for ``can_see_participants``), and the admin asks ``can_edit_engagement_record``
+for each event and proposal, so a coordinator cannot change another organisation's records here
+either. A proposal's status and its history change
 only through the proposals lifecycle, so both are read-only here.
 """
 
@@ -13,7 +15,11 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
-from ogmonitor.accounts.policy import can_edit_engagement_record
+from ogmonitor.accounts.policy import (
+    can_edit_engagement_record,
+    can_see_participants,
+    visible_engagement,
+)
 
 from . import platforms
 from .forms_platforms import DocumentForm, VoteForm
@@ -35,7 +41,30 @@ from .models import (
 )
 
 
-class PolicyAdminMixin:
+class VisibleMixin:
+    """List only the records the user may see on the site: events, proposals and platforms, or
+    (``through`` the one they belong to) their parts."""
+
+    through = ""
+    municipality_field = ""  # the municipality the record concerns (see visible_engagement)
+
+    def get_queryset(self, request):
+        return visible_engagement(request.user, super().get_queryset(request),
+                                  through=self.through, municipality_field=self.municipality_field)
+
+
+PLATFORM_FILTER = ("platform", admin.RelatedOnlyFieldListFilter)  # only the platforms listed
+
+
+class PersonalDataMixin:
+    """Named participants are personal data: listed only for those the policy lets see them."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if can_see_participants(request.user) else queryset.none()
+
+
+class PolicyAdminMixin(VisibleMixin):
     """Change and delete only the records the policy lets this user edit."""
 
     def has_change_permission(self, request, obj=None):
@@ -61,7 +90,7 @@ class EventDocumentInline(admin.TabularInline):
     extra = 0
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(PersonalDataMixin, admin.TabularInline):
     model = Participation
     extra = 0
     autocomplete_fields = ["person"]
@@ -74,6 +103,7 @@ class ParticipantCountInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(PolicyAdminMixin, TranslationAdmin):
+    municipality_field = "municipality"
     list_display = ["date", "time", "title", "type", "status", "plan", "is_published", "is_demo"]
     list_filter = ["type", "status", "plan", "is_published", "is_demo", "district"]
     search_fields = ["title_az", "title_en", "slug", "summary_az", "summary_en"]
@@ -90,14 +120,16 @@ class EventAdmin(PolicyAdminMixin, TranslationAdmin):
 
 
 @admin.register(EventSource)
-class EventSourceAdmin(admin.ModelAdmin):
+class EventSourceAdmin(VisibleMixin, admin.ModelAdmin):
+    through, municipality_field = "event", "municipality"
     list_display = ["event", "footnote", "url", "title", "published_on"]
     search_fields = ["url", "title", "event__title_az", "event__title_en"]
     autocomplete_fields = ["event"]
 
 
 @admin.register(EventDocument)
-class EventDocumentAdmin(admin.ModelAdmin):
+class EventDocumentAdmin(VisibleMixin, admin.ModelAdmin):
+    through, municipality_field = "event", "municipality"
     list_display = ["event", "kind", "caption", "uploaded_at"]
     list_filter = ["kind"]
     autocomplete_fields = ["event"]
@@ -109,7 +141,8 @@ class PressPublicationInline(admin.TabularInline):
 
 
 @admin.register(PressRelease)
-class PressReleaseAdmin(TranslationAdmin):
+class PressReleaseAdmin(VisibleMixin, TranslationAdmin):
+    through, municipality_field = "event", "municipality"
     list_display = ["title", "event", "updated_at"]
     search_fields = ["title_az", "title_en"]
     autocomplete_fields = ["event"]
@@ -117,7 +150,8 @@ class PressReleaseAdmin(TranslationAdmin):
 
 
 @admin.register(PressPublication)
-class PressPublicationAdmin(admin.ModelAdmin):
+class PressPublicationAdmin(VisibleMixin, admin.ModelAdmin):
+    through, municipality_field = "press_release__event", "municipality"
     list_display = ["outlet", "press_release", "published_on"]
     search_fields = ["outlet", "url"]
 
@@ -126,7 +160,7 @@ class PressPublicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(PersonalDataMixin, admin.ModelAdmin):
     list_display = ["name", "gender", "category", "organization", "community"]
     list_filter = ["gender", "category"]
     search_fields = ["name", "phone", "email"]
@@ -134,14 +168,15 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(PersonalDataMixin, admin.ModelAdmin):
     list_display = ["person", "event", "role"]
     list_filter = ["role"]
     autocomplete_fields = ["person", "event"]
 
 
 @admin.register(ParticipantCount)
-class ParticipantCountAdmin(admin.ModelAdmin):
+class ParticipantCountAdmin(VisibleMixin, admin.ModelAdmin):
+    through, municipality_field = "event", "municipality"
     list_display = ["event", "category", "gender", "count"]
     autocomplete_fields = ["event"]
 
@@ -164,6 +199,7 @@ class ProposalStepInline(admin.TabularInline):
 
 @admin.register(Proposal)
 class ProposalAdmin(PolicyAdminMixin, TranslationAdmin):
+    municipality_field = "addressee"
     list_display = ["number", "topic", "addressee", "status", "submitted_on", "answer_due", "is_published"]
     list_filter = ["status", "is_published", "is_demo"]
     search_fields = ["=number", "topic", "text_az", "text_en", "reference_number"]
@@ -178,7 +214,8 @@ class ProposalAdmin(PolicyAdminMixin, TranslationAdmin):
 
 
 @admin.register(ProposalStep)
-class ProposalStepAdmin(admin.ModelAdmin):
+class ProposalStepAdmin(VisibleMixin, admin.ModelAdmin):
+    through, municipality_field = "proposal", "addressee"
     list_display = ["proposal", "on", "from_status", "to_status", "recorded_by"]
     list_filter = ["to_status"]
 
@@ -230,7 +267,7 @@ class PlatformDocumentInline(TranslationTabularInline):
 
 
 @admin.register(DialoguePlatform)
-class DialoguePlatformAdmin(TranslationAdmin):
+class DialoguePlatformAdmin(VisibleMixin, TranslationAdmin):
     list_display = ["name", "level", "district", "founded_on", "is_published", "is_demo"]
     list_filter = ["level", "is_published", "is_demo"]
     search_fields = ["name_az", "name_en", "slug"]
@@ -254,18 +291,20 @@ class DialoguePlatformAdmin(TranslationAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(VisibleMixin, admin.ModelAdmin):
+    through = "platform"
     list_display = ["organization", "platform", "role", "joined_on", "left_on"]
-    list_filter = ["platform", "role"]
+    list_filter = [PLATFORM_FILTER, "role"]
     search_fields = ["organization__search_key"]
     autocomplete_fields = ["organization"]
 
 
 @admin.register(VoteEvent)
-class VoteEventAdmin(TranslationAdmin):
+class VoteEventAdmin(VisibleMixin, TranslationAdmin):
+    through = "platform"
     form = VoteForm
     list_display = ["date", "motion", "platform", "result", "counts_unknown"]
-    list_filter = ["platform", "result", "counts_unknown"]
+    list_filter = [PLATFORM_FILTER, "result", "counts_unknown"]
     search_fields = ["motion_az", "motion_en"]
     fields = ["platform", "date", "event", "motion", "yes", "no", "abstain", "absent", "rule", "counts_unknown",
               "entered_result", "result"]
@@ -277,9 +316,10 @@ class VoteEventAdmin(TranslationAdmin):
 
 
 @admin.register(PlatformDocument)
-class PlatformDocumentAdmin(TranslationAdmin):
+class PlatformDocumentAdmin(VisibleMixin, TranslationAdmin):
+    through = "platform"
     form = DocumentForm
     list_display = ["title", "kind", "platform", "adopted_on", "vote"]
-    list_filter = ["kind", "platform"]
+    list_filter = ["kind", PLATFORM_FILTER]
     search_fields = ["title_az", "title_en"]
     fields = ["platform", "kind", "title", "vote", "adopted_on", "plan", "file", "url"]

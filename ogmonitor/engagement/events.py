@@ -19,7 +19,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ogmonitor.accounts.policy import is_staff_member
+from ogmonitor.accounts import policy
 from ogmonitor.lib import aztext
 from ogmonitor.surveys.models import Gender, RespondentCategory
 
@@ -40,15 +40,14 @@ def _languages() -> list[str]:
 
 
 def visible_events(user):
-    """Published events for everyone; staff also see unpublished ones (drafts, internal meetings)."""
-    if is_staff_member(user):
-        return Event.objects.all()
-    return Event.objects.published()
+    """Published events for everyone; unpublished ones (drafts, internal meetings) as
+    :func:`~ogmonitor.accounts.policy.visible_engagement` decides."""
+    return policy.visible_engagement(user, Event.objects.all(), municipality_field="municipality")
 
 
 def can_see_personal_data(user) -> bool:
-    """Named participants (names, phones, e-mails): staff only. A Person is never published."""
-    return is_staff_member(user)
+    """Named participants (names, phones, e-mails): see the policy. A Person is never published."""
+    return policy.can_see_participants(user)
 
 
 def _folded_matches(rows, query: str) -> list[int]:

@@ -7,7 +7,7 @@ from django.db import models
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from ogmonitor.lib.uploads import check_upload_size
+from ogmonitor.lib.uploads import DOCUMENT, IMAGE, check_upload
 from ogmonitor.places.models import Community, District, Organization
 from ogmonitor.plans.models import ActionPlan, Activity, Area
 from ogmonitor.surveys.models import Gender, RespondentCategory
@@ -158,13 +158,19 @@ class EventDocumentForm(forms.ModelForm):
     class Meta:
         model = EventDocument
         fields = ["kind", "file", "caption"]
-        widgets = {"file": forms.ClearableFileInput(attrs={"accept": "image/*,.pdf,.doc,.docx,.odt,.ppt,.pptx,.xlsx"})}
+        widgets = {"file": forms.ClearableFileInput(attrs={"accept": DOCUMENT.accept})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].allow_empty_file = True  # refused by check_upload, with the file's name
 
     def clean_file(self):
+        """A new upload must be a document (or, for a photo, an image: it is shown in the page)
+        whose content matches its name; a kept file was checked when it came."""
         upload = self.cleaned_data["file"]
-        # Only a new upload has a size worth checking; a kept file was checked when it came.
         if isinstance(upload, UploadedFile):
-            check_upload_size(upload)
+            photo = self.cleaned_data.get("kind") == EventDocument.Kind.PHOTO
+            check_upload(upload, IMAGE if photo else DOCUMENT)
         return upload
 
 

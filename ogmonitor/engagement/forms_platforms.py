@@ -1,11 +1,10 @@
 """Forms of the dialogue-platform pages (staff) and of the chronology filters (everyone)."""
 
 from django import forms
-from django.conf import settings
-from django.core.validators import FileExtensionValidator
-from django.template.defaultfilters import filesizeformat
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from ogmonitor.lib.uploads import DOCUMENT, check_upload
 from ogmonitor.places.models import District, Organization
 from ogmonitor.plans.models import ActionPlan
 
@@ -118,11 +117,6 @@ class VoteForm(forms.ModelForm):
         return vote_result(data["yes"], data["no"], data["abstain"], data["rule"])
 
 
-#: Document files a platform may publish. HTML, SVG and the like are refused: the file is served
-#: from the site's own address, where such a file could run script in visitors' browsers.
-DOCUMENT_EXTENSIONS = ["pdf", "doc", "docx", "odt", "rtf", "txt", "jpg", "jpeg", "png"]
-
-
 class DocumentForm(forms.ModelForm):
     class Meta:
         model = PlatformDocument
@@ -141,16 +135,15 @@ class DocumentForm(forms.ModelForm):
         self.fields["url"] = forms.URLField(
             label=self.fields["url"].label, required=False, max_length=1000, assume_scheme="https"
         )
-        self.fields["file"].validators.append(FileExtensionValidator(DOCUMENT_EXTENSIONS))
+        self.fields["file"].widget.attrs["accept"] = DOCUMENT.accept
+        self.fields["file"].allow_empty_file = True  # refused by check_upload, with the file's name
 
     def clean_file(self):
+        """A new upload must be a document whose content matches its name (HTML and SVG are
+        refused: served from the site's own address they could run script in visitors' browsers)."""
         upload = self.cleaned_data.get("file")
-        limit = settings.OGMONITOR_MAX_UPLOAD_BYTES
-        if upload and getattr(upload, "size", 0) > limit:
-            raise forms.ValidationError(
-                _("The file is %(size)s; at most %(limit)s can be uploaded."),
-                params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-            )
+        if isinstance(upload, UploadedFile):
+            check_upload(upload, DOCUMENT)
         return upload
 
     def clean(self):

@@ -38,7 +38,7 @@ from django.utils.translation import ngettext
 from ogmonitor.accounts.policy import (
     can_answer_proposal,
     can_edit_engagement_record,
-    is_staff_member,
+    visible_engagement,
 )
 from ogmonitor.lib import aztext
 
@@ -121,10 +121,9 @@ def transitions_for(user, proposal: Proposal) -> list[str]:
 
 
 def visible_proposals(user) -> QuerySet:
-    """Every proposal for staff; only published ones for everyone else."""
-    if is_staff_member(user):
-        return Proposal.objects.all()
-    return Proposal.objects.published()
+    """Published proposals for everyone; unpublished ones as the policy's
+    :func:`~ogmonitor.accounts.policy.visible_engagement` decides (the addressee's editors too)."""
+    return visible_engagement(user, Proposal.objects.all(), municipality_field="addressee")
 
 
 def overdue(queryset: QuerySet, today: dt.date) -> QuerySet:

@@ -2,11 +2,13 @@
 
 from django.urls import path
 
+from ogmonitor.lib.ratelimits import limit_proposals
+
 from . import views_proposals as views
 
 urlpatterns = [
     path("proposals/", views.proposal_list, name="proposals"),
-    path("proposals/new/", views.proposal_add, name="proposal_add"),
+    path("proposals/new/", limit_proposals(views.proposal_add), name="proposal_add"),
     path("proposals/bulk/", views.proposals_bulk, name="proposals_bulk"),
     path("proposals/<int:number>/", views.proposal_detail, name="proposal"),
     path("proposals/<int:number>/edit/", views.proposal_edit, name="proposal_edit"),

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from ogmonitor.accounts.policy import (
     can_edit_engagement_record,
     can_manage_engagement,
-    is_staff_member,
+    can_see_engagement_record,
+    visible_engagement,
 )
 from ogmonitor.plans.models import ActionPlan
 
@@ -40,8 +41,8 @@ CHRONOLOGY_PAGE_SIZE = 100
 
 
 def _visible_platforms(user):
-    """Staff see unpublished platforms too (the same rule as for events); everyone else published ones."""
-    return DialoguePlatform.objects.all() if is_staff_member(user) else DialoguePlatform.objects.published()
+    """Published platforms, and unpublished ones for those the policy lets see them (as for events)."""
+    return visible_engagement(user, DialoguePlatform.objects.all())
 
 
 def platform_list(request):
@@ -74,7 +75,7 @@ def platform_detail(request, slug):
     meetings = chronology.chronology_events(chronology.visible_events(request.user).filter(platform=platform))
     can_edit = can_manage_engagement(request.user) and can_edit_engagement_record(request.user, platform)
     founding_event = platform.founding_event
-    if founding_event and not (founding_event.is_published or is_staff_member(request.user)):
+    if founding_event and not can_see_engagement_record(request.user, founding_event, founding_event.municipality_id):
         founding_event = None
     return render(
         request,

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -60,11 +61,20 @@ def decorate(cell) -> None:
         cell.ci_width = _css_number(Decimal(str(cell.ci_high)) - Decimal(str(cell.ci_low)))
 
 
+#: Groups a breakdown may have and still be shown on the results page, where every indicator
+#: shows all its breakdowns: the study of the seed has 12 communities, a national round 1,600
+#: (64,000 cells for 40 indicators, tens of megabytes of HTML). Larger breakdowns are listed on
+#: the indicator's own page, GROUPS_PER_PAGE at a time.
+SUMMARY_GROUPS = 60
+GROUPS_PER_PAGE = 100
+
+
 @dataclass
 class Breakdown:
     dimension: str
     label: str
     cells: list
+    page: object = None  # a Paginator page when the breakdown is shown a part at a time
 
 
 @dataclass
@@ -76,6 +86,7 @@ class IndicatorBlock:
     breakdowns: list[Breakdown]
     comparison: object = None
     findings: list = field(default_factory=list)
+    omitted: list = field(default_factory=list)  # (label, number of groups) of breakdowns not shown here
 
     @property
     def has_suppressed(self) -> bool:
@@ -88,18 +99,29 @@ class AreaGroup:
     blocks: list[IndicatorBlock]
 
 
-def indicator_blocks(study: Study, viewer) -> list[IndicatorBlock]:
-    """The engine's figures for ``viewer`` (small cells suppressed unless they manage the study)."""
+def indicator_blocks(study: Study, viewer, **options) -> list[IndicatorBlock]:
+    """The engine's figures for ``viewer`` (small cells suppressed unless they manage the study);
+    ``options`` go to :func:`services.results_for` (``codes``, ``max_groups``)."""
     blocks = []
-    for figures in services.results_for(study, viewer=viewer):
+    for figures in services.results_for(study, viewer=viewer, **options):
         decorate(figures.overall)
         breakdowns = []
         for dimension, cells in figures.breakdowns.items():
             for cell in cells:
                 decorate(cell)
             breakdowns.append(Breakdown(dimension, dimension_label(dimension), cells))
-        blocks.append(IndicatorBlock(figures.indicator, figures.overall, breakdowns))
+        omitted = [(dimension_label(dimension), groups) for dimension, groups in figures.omitted.items()]
+        blocks.append(IndicatorBlock(figures.indicator, figures.overall, breakdowns, omitted=omitted))
     return blocks
+
+
+def paginate_breakdowns(block: IndicatorBlock, page_number) -> None:
+    """Show a breakdown of more than GROUPS_PER_PAGE groups a page at a time (cells were
+    suppressed over the whole breakdown first, so a page never reveals a hidden cell)."""
+    for breakdown in block.breakdowns:
+        if len(breakdown.cells) > GROUPS_PER_PAGE:
+            breakdown.page = Paginator(breakdown.cells, GROUPS_PER_PAGE).get_page(page_number)
+            breakdown.cells = breakdown.page.object_list
 
 
 def group_by_area(study: Study, blocks: list[IndicatorBlock]) -> list[AreaGroup]:
@@ -223,7 +245,7 @@ def _managed_study(request, slug) -> Study:
 def study_results(request, slug):
     study = _visible_study(request, slug)
     manages = can_manage_study(request.user, study)
-    blocks = indicator_blocks(study, request.user)
+    blocks = indicator_blocks(study, request.user, max_groups=SUMMARY_GROUPS)
     comparison = comparison_rows(study, request.user, blocks)
     by_code = {row.code: row for row in comparison}
     for block in blocks:
@@ -247,10 +269,11 @@ def study_results(request, slug):
 def indicator_detail(request, slug, code):
     study = _visible_study(request, slug)
     manages = can_manage_study(request.user, study)
-    blocks = indicator_blocks(study, request.user)
-    block = next((block for block in blocks if block.indicator.code == code), None)
-    if block is None:
+    blocks = indicator_blocks(study, request.user, codes=[code])
+    if not blocks:
         raise Http404
+    block = blocks[0]
+    paginate_breakdowns(block, request.GET.get("page"))
     comparison = comparison_rows(study, request.user, blocks)
     block.comparison = next((row for row in comparison if row.code == code), None)
     findings_with_text(study, [block], include_drafts=manages)

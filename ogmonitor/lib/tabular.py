@@ -193,6 +193,7 @@ def _open_csv(fileobj, filename: str) -> Table:
         raise TableError([Problem(_("The file is empty."), file=filename)]) from None
     except UnicodeDecodeError as error:
         raise TableError([_encoding_problem(filename, 1, error)]) from None
+    _check_headers(headers, filename)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         row_number = 1
@@ -210,6 +211,12 @@ def _open_csv(fileobj, filename: str) -> Table:
                 yield row_number, cells
 
     return Table(filename, headers, rows(), "csv", encoding=encoding, delimiter=delimiter)
+
+
+def _check_headers(headers: list[str], filename: str) -> None:
+    """Columns are found by their names in row 1: without any, every column would go unread."""
+    if not any(headers):
+        raise TableError([Problem(_("Row 1 is empty: the first row must hold the column names."), row=1, file=filename)])
 
 
 def _cell_text(value) -> str:
@@ -237,19 +244,32 @@ def _open_xlsx(fileobj, filename: str, sheet: str | None) -> Table:
         raise TableError([Problem(_("The workbook has no sheet named “%(sheet)s”.") % {"sheet": sheet}, file=filename)])
     worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
     values = worksheet.iter_rows(values_only=True)
+
+    def unreadable(error, row: int) -> TableError:
+        # A sheet is parsed while it is streamed: broken XML shows up only at the row it breaks.
+        return TableError([Problem(_("The Excel file cannot be opened: %(error)s") % {"error": error}, row=row, file=filename)])
+
     try:
         headers = [_cell_text(value).strip() for value in next(values)]
     except StopIteration:
         raise TableError([Problem(_("The file is empty."), file=filename)]) from None
+    except Exception as error:
+        raise unreadable(error, 1) from None
     while headers and not headers[-1]:
         headers.pop()
+    _check_headers(headers, filename)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for row_number, row in enumerate(values, start=2):
-            cells = [_cell_text(value) for value in row]
-            if any(cell.strip() for cell in cells):
-                yield row_number, cells
-        workbook.close()
+        row_number = 1
+        try:
+            for row_number, row in enumerate(values, start=2):
+                cells = [_cell_text(value) for value in row]
+                if any(cell.strip() for cell in cells):
+                    yield row_number, cells
+        except Exception as error:
+            raise unreadable(error, row_number + 1) from None
+        finally:
+            workbook.close()
 
     return Table(filename, headers, rows(), "xlsx")
 

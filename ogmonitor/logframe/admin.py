@@ -14,7 +14,7 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
-from ogmonitor.accounts.policy import can_manage_project
+from ogmonitor.accounts.policy import can_manage_project, managed_projects, visible_projects
 from ogmonitor.engagement.models import Event
 
 from .models import (
@@ -28,6 +28,11 @@ from .models import (
     TerminalRequest,
 )
 
+#: Related fields whose choices are the records of the projects the user manages.
+CHOICES = {"project": (Project, ""), "activity": (ProjectActivity, "project"),
+           "result": (ExpectedResult, "activity__project"), "objective": (Objective, "project")}
+PROJECT_FILTER = ("project", admin.RelatedOnlyFieldListFilter)  # only the projects listed, not every one
+
 
 def _project_of(obj):
     if obj is None:
@@ -36,7 +41,18 @@ def _project_of(obj):
 
 
 class ProjectPolicyMixin:
-    """Change and delete only the projects (and their parts) this user manages."""
+    """List only the projects (and their parts) this user may see; change and delete only those
+    they manage."""
+
+    def get_queryset(self, request):
+        through = "" if self.model is Project else "project"
+        return visible_projects(request.user, super().get_queryset(request), through=through)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in CHOICES:
+            model, through = CHOICES[db_field.name]
+            kwargs["queryset"] = managed_projects(request.user, model.objects.all(), through=through)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -161,7 +177,7 @@ class ActivityIndicatorInline(ProjectIndicatorInline):
 @admin.register(ProjectActivity)
 class ProjectActivityAdmin(ProjectPolicyMixin, TranslationAdmin):
     list_display = ["code", "title", "project", "objective"]
-    list_filter = ["project"]
+    list_filter = [PROJECT_FILTER]
     search_fields = ["code", "title_az", "title_en"]
     autocomplete_fields = ["nap_activities"]
     inlines = [ExpectedResultInline, ActivityIndicatorInline]
@@ -194,7 +210,7 @@ class ManualValueInline(admin.TabularInline):
 class IndicatorAdmin(ProjectPolicyMixin, TranslationAdmin):
     form = IndicatorForm
     list_display = ["code", "title", "project", "activity", "target_kind", "target", "target_max", "source"]
-    list_filter = ["project", "source", "target_kind"]
+    list_filter = [PROJECT_FILTER, "source", "target_kind"]
     search_fields = ["code", "title_az", "title_en"]
     inlines = [ManualValueInline]
 
@@ -210,7 +226,7 @@ class IndicatorAdmin(ProjectPolicyMixin, TranslationAdmin):
 @admin.register(OnlinePaymentAssistance)
 class OnlinePaymentAssistanceAdmin(ProjectPolicyMixin, admin.ModelAdmin):
     list_display = ["on", "community", "families", "portal", "project", "is_demo"]
-    list_filter = ["project", "is_demo"]
+    list_filter = [PROJECT_FILTER, "is_demo"]
     autocomplete_fields = ["community", "event"]
     date_hierarchy = "on"
 
@@ -218,6 +234,6 @@ class OnlinePaymentAssistanceAdmin(ProjectPolicyMixin, admin.ModelAdmin):
 @admin.register(TerminalRequest)
 class TerminalRequestAdmin(ProjectPolicyMixin, admin.ModelAdmin):
     list_display = ["filed_on", "community", "addressee", "reference_number", "outcome", "project", "is_demo"]
-    list_filter = ["project", "outcome", "is_demo"]
+    list_filter = [PROJECT_FILTER, "outcome", "is_demo"]
     autocomplete_fields = ["community", "addressee"]
     date_hierarchy = "filed_on"

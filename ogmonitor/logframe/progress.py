@@ -194,8 +194,11 @@ def project_progress(project: Project, today: dt.date) -> ProjectProgress:
     for indicator in indicators:
         by_activity.setdefault(indicator.activity_id, []).append(indicator)
 
+    # From the table, not ``project.activities``: a caller (the API) may have prefetched those with
+    # their results already, and prefetching "results" again would raise.
     activities = list(
-        project.activities.prefetch_related(Prefetch("results", queryset=ExpectedResult.objects.order_by("pk")))
+        ProjectActivity.objects.filter(project=project)
+        .prefetch_related(Prefetch("results", queryset=ExpectedResult.objects.order_by("pk")))
         .order_by("code")
     )
     objectives = list(project.objectives.order_by("code"))

@@ -11,10 +11,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from ogmonitor.accounts.policy import is_administrator, is_coordinator
+from ogmonitor.accounts import policy
 
 from .models import Indicator, ManualValue, OnlinePaymentAssistance, Project, TerminalRequest
 
@@ -29,18 +29,8 @@ def _actor(user) -> str:
 
 
 def visible_projects(user) -> QuerySet:
-    """Published projects for everyone; unpublished ones also for those who manage them.
-
-    A logframe being drafted is the implementing organisation's working document, so unlike an
-    event it is not shown to every staff member: administrators see all, coordinators their own
-    organisation's.
-    """
-    projects = Project.objects.all()
-    if is_administrator(user):
-        return projects
-    if is_coordinator(user) and user.organization_id:
-        return projects.filter(Q(is_published=True) | Q(organization_id=user.organization_id))
-    return projects.filter(is_published=True)
+    """The projects ``user`` may see (:func:`ogmonitor.accounts.policy.visible_projects`)."""
+    return policy.visible_projects(user, Project.objects.all())
 
 
 # --- Hand-entered values -----------------------------------------------------------------------

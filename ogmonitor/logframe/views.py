@@ -21,7 +21,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ogmonitor.accounts.policy import can_manage_project, is_staff_member
+from ogmonitor.accounts.policy import can_manage_project, sees_unpublished_engagement
 from ogmonitor.engagement.events import with_participant_totals
 from ogmonitor.lib.models import az_collated
 
@@ -110,7 +110,8 @@ def _records_for(user, measure):
     records = measure.records
     if isinstance(records, list):
         return records, 0
-    staff = is_staff_member(user)
+    # Unpublished events, proposals and platforms are listed as the engagement pages list them.
+    staff = sees_unpublished_engagement(user)
     model = records.model
     if measure.source in (Source.EVENTS, Source.PEOPLE_REACHED):
         records = with_participant_totals(records).select_related("municipality", "community", "district").order_by("date", "pk")

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from ogmonitor.accounts.policy import visible_assessments
+
 from . import assessments
 from .models import ActionPlan, Activity, Area, AssessmentEvidence, LocalAssessment
 
@@ -50,6 +52,10 @@ class LocalAssessmentAdmin(TranslationAdmin):
     ]
     inlines = [AssessmentEvidenceInline]
     actions = ["publish", "withdraw"]
+
+    def get_queryset(self, request):
+        # Drafts only for those who keep the plans; others (with the view permission) as the site.
+        return visible_assessments(request.user, super().get_queryset(request))
 
     def get_changeform_initial_data(self, request):
         """A new assessment is by the user's own organisation, unless they choose another."""

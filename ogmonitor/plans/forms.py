@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ogmonitor.lib.uploads import check_upload_size, upload_help_text
+from ogmonitor.lib.uploads import TABLE, check_upload, upload_help_text
 
 #: Stored uploads are named by a random hex token; anything else could name another path.
 TOKEN_PATTERN = r"^[0-9a-f]{32}$"
@@ -14,7 +14,8 @@ class ImportUploadForm(forms.Form):
 
     file = forms.FileField(
         label=_("Plan file"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
+        allow_empty_file=True,  # refused by check_upload, with the file's name
+        widget=forms.ClearableFileInput(attrs={"accept": TABLE.accept}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -22,7 +23,7 @@ class ImportUploadForm(forms.Form):
         self.fields["file"].help_text = upload_help_text()
 
     def clean_file(self):
-        return check_upload_size(self.cleaned_data["file"])
+        return check_upload(self.cleaned_data["file"], TABLE)
 
 
 class ImportCommitForm(forms.Form):

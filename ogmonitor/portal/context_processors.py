@@ -19,7 +19,7 @@ def navigation(request):
     items = [
         {"url": reverse(item.url_name), "label": item.label, "also": item.also, "current": False}
         for item in MAIN_NAVIGATION
-        if staff or not item.staff_only
+        if (staff or not item.staff_only) and (item.visible_to is None or item.visible_to(request.user))
     ]
     matching = [item for item in items if _is_current(request.path, item["url"], item["also"])]
     if matching:

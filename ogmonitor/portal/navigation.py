@@ -1,9 +1,12 @@
 """The site's main navigation. Each app that adds pages adds its entry here, in reading order."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from ogmonitor.accounts import policy
 
 
 @dataclass(frozen=True)
@@ -13,6 +16,8 @@ class NavItem:
     staff_only: bool = False
     #: Other sections (path segments after the language prefix) that belong under this entry.
     also: tuple[str, ...] = ()
+    #: A ``predicate(user)`` of the permission policy: the entry shows only to those it accepts.
+    visible_to: Callable[[object], bool] | None = None
 
 
 MAIN_NAVIGATION = [
@@ -25,4 +30,5 @@ MAIN_NAVIGATION = [
     NavItem("places:organizations", _("Organisations")),
     NavItem("disclosure:ranking", _("Transparency")),
     NavItem("portal:datasets", _("Open data")),
+    NavItem("audit:log", _("Audit log"), staff_only=True, visible_to=policy.can_view_audit),
 ]

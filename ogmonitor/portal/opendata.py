@@ -13,6 +13,12 @@ addresses in ``url`` columns follow the language of the download's own address.
 Figures of survey results go through :func:`ogmonitor.findings.services.results_for` as an
 anonymous visitor sees them: a suppressed cell has empty figures and ``suppressed = true``.
 
+No dataset holds answers, respondents or their identities: survey rounds come out as the
+studies, their indicator figures and findings. Free-text answers may be added only from
+:func:`ogmonitor.surveys.privacy.publishable_text_answers` (questions a coordinator marked
+publishable, never personal ones); ``tests/test_opendata_privacy.py`` searches every download
+for respondents' names, phones, e-mails and unpublishable answers.
+
 The queries per download are bounded: related records are joined or prefetched (in chunks of
 :data:`CHUNK_SIZE` rows), so they do not grow with the rows, except where the engine is called
 per study (indicator results, findings) or per project (indicator progress): a few queries each.

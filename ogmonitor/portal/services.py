@@ -155,7 +155,8 @@ def latest_round() -> LatestRound | None:
     if study is None:
         return None
     headlines = []
-    for figures in results_for(study):  # viewer None: the public's view, small cells hidden
+    # viewer None: the public's view, small cells hidden; overall figures only.
+    for figures in results_for(study, max_groups=0):
         cell = figures.overall
         if cell is None or cell.suppressed or cell.percentage is None:
             continue

@@ -259,6 +259,7 @@ class ReportContent:
     recommendations: list[RecommendationRow]
     snapshot: dict
     findings_note: str = ""
+    breakdowns_note: str = ""  # why some breakdowns are not printed (too many groups)
     glossary: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -272,6 +273,28 @@ class ReportContent:
 # --- Building it --------------------------------------------------------------------------------
 
 
+#: Groups a breakdown may have and still be printed: the seed's study has 4 districts and 12
+#: communities; a national round's 1,600 communities would add hundreds of pages. Larger
+#: breakdowns stay in the online results and the open data, and the annex says so.
+PRINTED_GROUPS = 60
+
+
+def _breakdowns_note(figures) -> str:
+    omitted: dict[str, int] = {}
+    for item in figures:
+        for dimension, groups in item.omitted.items():
+            omitted[dimension] = max(groups, omitted.get(dimension, 0))
+    if not omitted:
+        return ""
+    listed = "; ".join(
+        f"{_dimension_title(dimension)} ({formats.number_format(groups, force_grouping=True)})" for dimension, groups in omitted.items()
+    )
+    return _(
+        "Breakdowns of more than %(max)s groups are not printed: %(list)s. They are in the online results "
+        "and the open data."
+    ) % {"max": PRINTED_GROUPS, "list": listed}
+
+
 def report_content(study: Study, language: str) -> ReportContent:
     """Everything the report on ``study`` shows, in ``language`` (az or en), with its snapshot.
 
@@ -282,7 +305,7 @@ def report_content(study: Study, language: str) -> ReportContent:
         study = Study.objects.select_related("organization", "plan", "previous").get(pk=study.pk)
         threshold = min_cell_size()
         headings = _headings(threshold)
-        figures = results_for(study, viewer=None)
+        figures = results_for(study, viewer=None, max_groups=PRINTED_GROUPS)
         comparisons = compare_studies(study, study.previous) if study.previous_id else []
         previous_by_code = {c.code: c for c in comparisons}
         method = _method(study)
@@ -337,6 +360,7 @@ def report_content(study: Study, language: str) -> ReportContent:
             recommendations=recommendations,
             snapshot={},
             findings_note=headings.findings_are_drafts if drafts_only else "",
+            breakdowns_note=_breakdowns_note(figures),
             glossary=_glossary(threshold),
         )
         content.snapshot = _snapshot(study, content, figures)

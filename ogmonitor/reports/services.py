@@ -11,7 +11,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,13 +63,15 @@ def _enqueue(report_id: int) -> None:
     Report.objects.filter(pk=report_id).update(task_id=result.id or "")
 
 
-def build_report(report: Report) -> Report:
+def build_report(report: Report, *, raise_transient: bool = False) -> Report:
     """Build ``report`` now: render, store the file and the snapshot, mark it ready (or failed).
 
     A report already built is returned untouched, so a redelivered job does nothing twice.
     Progress (0–100) is written as the build advances, outside any transaction, so the page
     polling it sees each step. Any error marks the report FAILED with its message; it is logged,
-    not raised.
+    not raised — except, with ``raise_transient``, a database error (a restarted or failed-over
+    PostgreSQL), which is raised for the job to retry: the report stays RUNNING, and the next
+    attempt claims it again.
     """
     claimed = Report.objects.filter(pk=report.pk).exclude(status=Report.Status.DONE).update(
         status=Report.Status.RUNNING, progress=1, error="", finished_at=None
@@ -100,6 +102,9 @@ def build_report(report: Report) -> Report:
         report.finished_at = timezone.now()
         report.save(update_fields=["file", "snapshot", "status", "progress", "error", "finished_at"])
     except Exception as error:
+        if raise_transient and isinstance(error, (OperationalError, InterfaceError)):
+            logger.warning("Study report %s v%s: database error, to be retried: %s", report.study_id, report.version, error)
+            raise
         logger.exception("Study report %s v%s failed", report.study_id, report.version)
         Report.objects.filter(pk=report.pk).update(
             status=Report.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000], finished_at=timezone.now()

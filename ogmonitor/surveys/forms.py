@@ -7,8 +7,9 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from ogmonitor.accounts.policy import is_administrator
+from ogmonitor.accounts.policy import is_administrator, visible_studies
 from ogmonitor.accounts.roles import Role
+from ogmonitor.lib.uploads import XLSFORM, check_upload
 from ogmonitor.places.models import Community, District, Organization
 from ogmonitor.plans.models import Area
 
@@ -57,7 +58,8 @@ class StudyForm(forms.ModelForm):
         self.fields["communities"].queryset = Community.objects.select_related("district").order_by("district__name", "name")
         self.fields["areas"].queryset = Area.objects.select_related("plan").order_by("plan", "number")
         self.fields["areas"].label_from_instance = lambda area: f"{area.plan.period} · {area}"
-        self.fields["previous"].queryset = Study.objects.exclude(pk=self.instance.pk) if self.instance.pk else Study.objects.all()
+        # Only rounds the user may see: another organisation's unpublished study is not offered.
+        self.fields["previous"].queryset = visible_studies(user, Study.objects.exclude(pk=self.instance.pk))
         self.fields["title_az"].required = True
 
     def clean_slug(self):
@@ -131,6 +133,7 @@ class QuestionnaireUploadForm(forms.Form):
 
     file = forms.FileField(
         label=_("XLSForm file"),
+        allow_empty_file=True,  # refused by check_upload, with the file's name
         widget=forms.ClearableFileInput(
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
@@ -144,12 +147,4 @@ class QuestionnaireUploadForm(forms.Form):
         ) % {"limit": filesizeformat(settings.OGMONITOR_MAX_UPLOAD_BYTES)}
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.OGMONITOR_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size)s but at most %(limit)s can be uploaded."),
-                code="too_large",
-                params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-            )
-        return upload
+        return check_upload(self.cleaned_data["file"], XLSFORM)

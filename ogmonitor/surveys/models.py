@@ -11,6 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -176,6 +177,21 @@ class Question(models.Model):
     )
     extra = models.JSONField(default=dict, blank=True, help_text=_("Other XLSForm columns, kept for the round trip."))
 
+    class TextUse(models.TextChoices):
+        """What may be done with a text question's answers (see :mod:`.privacy`)."""
+
+        INTERNAL = "internal", _("internal: the study's team only")
+        PUBLISHABLE = "publishable", _("publishable in open data and reports")
+        PERSONAL = "personal", _("personal data: erased with the identity")
+
+    # One choice rather than two booleans: an answer cannot be both publishable and personal.
+    text_use = models.CharField(
+        _("use of the text answers"), max_length=12, choices=TextUse.choices, default=TextUse.INTERNAL,
+        help_text=_("Free-text answers are never published unless marked publishable. Mark as personal the answers "
+                    "that may name or locate someone (an address, a story): they are blanked when the respondent's "
+                    "identity is erased."),
+    )
+
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
@@ -284,6 +300,40 @@ class RespondentIdentity(models.Model):
         return f"{self.respondent.code}"
 
 
+class IdentityErasure(models.Model):
+    """A coordinator erased respondents' identities: who, when and how much, never the erased values.
+
+    The answers stay (findings are computed from them); see :mod:`.privacy`.
+    """
+
+    class Scope(models.TextChoices):
+        RESPONDENT = "respondent", _("one respondent")
+        STUDY = "study", _("every respondent of the study")
+
+    study = models.ForeignKey(Study, verbose_name=_("study"), on_delete=models.CASCADE, related_name="identity_erasures")
+    scope = models.CharField(_("scope"), max_length=12, choices=Scope.choices)
+    respondent = models.ForeignKey(
+        Respondent, verbose_name=_("respondent"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    identities = models.PositiveIntegerField(_("identities erased"), default=0)
+    codes = models.PositiveIntegerField(
+        _("codes replaced"), default=0, help_text=_("Respondent codes from a file, which may hold a name, replaced by a neutral one."),
+    )
+    answers = models.PositiveIntegerField(_("personal answers blanked"), default=0)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("erased by"), null=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    erased_at = models.DateTimeField(_("erased at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("identity erasure")
+        verbose_name_plural = _("identity erasures")
+        ordering = ["-erased_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.study.slug} @ {self.erased_at:%Y-%m-%d %H:%M}"
+
+
 class Submission(models.Model):
     """One filled-in questionnaire. Its UUID makes a resent form count once."""
 
@@ -357,7 +407,15 @@ class Answer(models.Model):
     class Meta:
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
-        indexes = [models.Index(fields=["question", "choice"]), models.Index(fields=["submission", "question"])]
+        indexes = [models.Index(fields=["question", "choice"])]
+        constraints = [
+            # A submission names an option once: the findings' cube counts rows (a hash
+            # aggregate) instead of distinct submissions (a sort of every answer). Written with
+            # expressions so that both databases make it a plain unique index, which the bulk
+            # import can drop and rebuild like the others (a table constraint would be SQLite's
+            # undroppable autoindex); its (submission, question) prefix serves the entry form.
+            models.UniqueConstraint(F("submission"), F("question"), F("choice"), name="answer_once_per_choice"),
+        ]
 
     def __str__(self) -> str:
         return self.display_value

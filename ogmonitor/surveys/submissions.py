@@ -4,9 +4,12 @@ Every function here runs in one transaction and is the only way views, the API a
 change a submission, so the rules live in one place:
 
 * one submission = one UUID. The form carries a UUID made when the page was rendered; a
-  resent form (double tap, a retry on a village connection, the back button) finds the stored
-  submission and changes nothing, even when both requests arrive at the same moment;
-* a draft keeps whatever answers could be read and is completed later under the same UUID;
+  resent form (double tap, a retry on a village connection, the back button, a phone sending
+  the forms it kept while offline) finds the stored submission and changes nothing, even when
+  both requests arrive at the same moment: the first submitted version wins;
+* a draft keeps whatever answers could be read and is completed later under the same UUID, by
+  its author or the study's coordinators; a UUID that is someone else's form is never
+  continued or overwritten (:class:`SubmissionConflict`);
 * the respondent is a code (``R-0001``); a name or phone goes to :class:`RespondentIdentity`,
   which only coordinators load;
 * a correction keeps the previous value of every question it changes (:class:`AnswerRevision`).
@@ -36,6 +39,7 @@ from .models import (
     Respondent,
     RespondentIdentity,
     SelfCompletionLink,
+    Study,
     Submission,
 )
 from .signals import announce_answers_changed
@@ -51,6 +55,14 @@ class SubmissionInvalid(Exception):
     def __init__(self, errors: dict[str, str]):
         self.errors = dict(errors)
         super().__init__("; ".join(f"{name}: {message}" for name, message in self.errors.items()))
+
+
+class SubmissionConflict(PermissionDenied):
+    """The UUID is already another person's form, or another study's: refused, never overwritten.
+
+    A ``PermissionDenied``, so a caller that does not single it out still refuses; the entry
+    form and the API answer it with 409 Conflict and its message.
+    """
 
 
 class LinkUnavailable(Exception):
@@ -71,15 +83,21 @@ def record_submission(
 ) -> tuple[Submission, bool]:
     """Store a filled-in form once per ``uuid``; returns ``(submission, created)``.
 
-    ``created`` is True only when this call inserted the submission. A ``uuid`` already
-    submitted returns the stored submission untouched (whatever this call carries); a stored
-    draft is updated: its answers are replaced, and it becomes submitted unless ``draft``.
+    ``created`` is True only when this call inserted the submission. The rule for a ``uuid``
+    sent again: a submitted form is final, so the first submitted version wins and the stored
+    submission comes back untouched, whatever this call carries (answers that differ included:
+    a correction is :func:`correct_submission`'s job, with its reason kept); a stored draft is
+    updated, its answers replaced, and becomes submitted unless ``draft``. Only the author or
+    the study's coordinators may do either: anyone else's resend raises
+    :class:`SubmissionConflict` and changes nothing. Two requests with the same ``uuid`` at the
+    same moment give one submission (the unique constraint decides; the second request then
+    reads the first one's row).
     ``raw_answers`` maps question names to the posted text (a list for a multiple choice);
     ``respondent_data`` holds cleaned profile values (model instances, dates) under the names
     in ``RESPONDENT_FIELDS`` and ``IDENTITY_FIELDS``.
     Raises :class:`SubmissionInvalid` (answers refused, unless ``draft``), ``PermissionDenied``
-    (a community the user may not enter data in, someone else's draft) and
-    :class:`LinkUnavailable` (an inactive or already answered self-completion link).
+    (a community the user may not enter data in; :class:`SubmissionConflict` for someone
+    else's form) and :class:`LinkUnavailable` (an inactive or already answered self-completion link).
     """
     study = questionnaire.study
     uuid = uuid_module.UUID(str(uuid))
@@ -102,40 +120,61 @@ def record_submission(
     if self_link is not None:
         _check_link_open(self_link, study, existing)
 
-    created = False
+    status = Submission.Status.DRAFT if draft else Submission.Status.SUBMITTED
     if existing is None:
         try:
-            # A savepoint: when a twin request inserted the same UUID first, only this insert
-            # is undone and we carry on with the twin's row (PostgreSQL makes this insert wait
-            # for the twin's commit, so the row is there to read).
+            # A new form is inserted whole, in a savepoint: when a twin request inserted the
+            # same UUID first, only this respondent and insert are undone and we carry on with
+            # the twin's row (PostgreSQL makes this insert wait for the twin's commit, so the
+            # row is there to read).
             with transaction.atomic():
-                existing = Submission.objects.create(
-                    uuid=uuid, study=study, questionnaire=questionnaire, source=source,
-                    status=Submission.Status.DRAFT, created_by=user if _is_user(user) else None,
-                    self_link=self_link,
+                submission = Submission.objects.create(
+                    uuid=uuid, study=study, questionnaire=questionnaire, source=source, status=status,
+                    submitted_at=None if draft else timezone.now(),
+                    respondent=_save_respondent(study, None, profile, respondent_data),
+                    created_by=user if _is_user(user) else None, self_link=self_link,
                 )
-            created = True
         except IntegrityError:
             existing = Submission.objects.select_for_update().get(uuid=uuid)
             _check_may_continue(existing, study, user, self_link)
             if existing.status != Submission.Status.DRAFT:
                 return existing, False
-    submission = existing
+        else:
+            _store_answers(submission, questionnaire, result.values, user)
+            return submission, True
 
+    # A draft continued: its profile and answers are replaced.
+    submission = existing
     submission.respondent = _save_respondent(study, submission.respondent, profile, respondent_data)
     submission.questionnaire = questionnaire
-    if draft:
-        submission.status = Submission.Status.DRAFT
-    else:
-        submission.status = Submission.Status.SUBMITTED
+    submission.status = status
+    if not draft:
         submission.submitted_at = timezone.now()
     submission.save()
-
     submission.answers.all().delete()
-    Answer.objects.bulk_create(answers.answer_rows(submission, questionnaire, result.values))
-    if not draft:
-        announce_answers_changed(study, user)
-    return submission, created
+    _store_answers(submission, questionnaire, result.values, user)
+    return submission, False
+
+
+def _store_answers(submission: Submission, questionnaire, values: dict, user) -> None:
+    Answer.objects.bulk_create(answers.answer_rows(submission, questionnaire, values))
+    if submission.status != Submission.Status.DRAFT:
+        announce_answers_changed(questionnaire.study, user)
+
+
+def already_sent(study, uuid, *, user=None, self_link: SelfCompletionLink | None = None) -> Submission | None:
+    """The submission sent under ``uuid`` (not a draft) when the caller may resend it; else None.
+
+    A view asks first, before it validates what the form carries, so that a form sent again
+    gets the first answer even when it would no longer pass (a community unassigned since, a
+    newer questionnaire): the first submitted version wins, as in :func:`record_submission`.
+    Raises :class:`SubmissionConflict` when ``uuid`` is someone else's form.
+    """
+    submission = Submission.objects.filter(uuid=uuid).first()
+    if submission is None:
+        return None
+    _check_may_continue(submission, study, user, self_link)
+    return None if submission.status == Submission.Status.DRAFT else submission
 
 
 def _is_user(user) -> bool:
@@ -145,15 +184,15 @@ def _is_user(user) -> bool:
 def _check_may_continue(submission: Submission, study, user, self_link) -> None:
     """A stored UUID is only ever continued in its own study, by its author or the coordinators."""
     if submission.study_id != study.pk:
-        raise PermissionDenied(_("This form belongs to another study."))
+        raise SubmissionConflict(_("This form belongs to another study."))
     if self_link is not None:
         if submission.self_link_id != self_link.pk:
-            raise PermissionDenied(_("This form was not sent through this link."))
+            raise SubmissionConflict(_("This form was not sent through this link."))
         return
     if not _is_user(user):
         raise PermissionDenied
     if submission.created_by_id != user.pk and not policy.can_manage_study(user, study):
-        raise PermissionDenied(_("This form was started by someone else."))
+        raise SubmissionConflict(_("This form was started by someone else."))
 
 
 def _check_link_open(link: SelfCompletionLink, study, existing: Submission | None) -> None:
@@ -204,10 +243,15 @@ def _save_respondent(study, respondent: Respondent | None, values: dict, data: d
 
 
 def _create_respondent(study, values: dict) -> Respondent:
+    # Interviews saved at once would pick the same next code: they take it in turn, holding the
+    # study's row until they commit. (Without the lock, twenty phones sending together kept
+    # colliding, each retry waiting for another commit, until some gave up with a 500.) "No
+    # key" so that it does not wait for, nor deadlock with, the inserts that reference the study.
+    Study.objects.select_for_update(no_key=True).filter(pk=study.pk).values_list("pk").get()
     for _attempt in range(20):
         try:
-            # Two interviews saved at once may pick the same next code: the unique constraint
-            # refuses the second, which takes the following number.
+            # A code an import wrote meanwhile: the unique constraint refuses it, and the
+            # next number is taken.
             with transaction.atomic():
                 return Respondent.objects.create(study=study, code=next_respondent_code(study), **values)
         except IntegrityError:

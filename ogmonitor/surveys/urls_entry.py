@@ -6,7 +6,9 @@ The public self-completion pages (``s/<token>/``) come last so that a study whos
 
 from django.urls import path
 
-from . import views_entry, views_review
+from ogmonitor.lib.ratelimits import limit_self_completion
+
+from . import views_entry, views_privacy, views_review
 
 urlpatterns = [
     path("<slug:slug>/entry/", views_entry.entry_home, name="entry"),
@@ -18,7 +20,11 @@ urlpatterns = [
     path("<slug:slug>/submissions/", views_review.review_list, name="review_list"),
     path("<slug:slug>/submissions/<uuid:uuid>/", views_review.review_detail, name="review_detail"),
     path("<slug:slug>/submissions/<uuid:uuid>/edit/", views_review.review_edit, name="review_edit"),
+    # Before review_status, whose <action> would take "erase-identity".
+    path("<slug:slug>/submissions/<uuid:uuid>/erase-identity/", views_privacy.erase_respondent, name="erase_respondent"),
+    path("<slug:slug>/privacy/", views_privacy.study_privacy, name="study_privacy"),
+    path("<slug:slug>/privacy/erase/", views_privacy.erase_study, name="erase_study"),
     path("<slug:slug>/submissions/<uuid:uuid>/<slug:action>/", views_review.review_status, name="review_status"),
-    path("s/<slug:token>/", views_entry.self_form, name="self_form"),
+    path("s/<slug:token>/", limit_self_completion(views_entry.self_form), name="self_form"),
     path("s/<slug:token>/thanks/", views_entry.self_thanks, name="self_thanks"),
 ]

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
+from ogmonitor.accounts import policy
 from ogmonitor.accounts.policy import (
     can_create_study,
     can_enter_data,
     can_manage_study,
-    managed_studies,
 )
 
 from . import services
@@ -45,11 +45,8 @@ from .xlsform import XLSFormError
 
 
 def visible_studies(user):
-    """Published studies for everyone, plus those the user manages or works on."""
-    visible = Study.objects.published() | managed_studies(user, Study.objects.all())
-    if user.is_authenticated:
-        visible = visible | Study.objects.filter(members__user=user)
-    return visible.distinct()
+    """The studies ``user`` may see (:func:`ogmonitor.accounts.policy.visible_studies`)."""
+    return policy.visible_studies(user, Study.objects.all())
 
 
 def _managed_study(request, slug) -> Study:

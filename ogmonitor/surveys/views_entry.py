@@ -313,9 +313,16 @@ def entry_home(request, slug):
 
 @login_required
 def entry_form(request, slug, uuid=None):
-    """The interview form: new (``uuid`` None, one made now) or a draft continued."""
+    """The interview form: new (``uuid`` None, one made now) or a draft continued.
+
+    ``?uuid=`` on a new form reopens a form the browser kept (static/js/offline.js: a form not
+    yet sent, or one the server refused) under its own UUID, so that sending it stays idempotent.
+    """
     study = study_for_entry(request, slug)
     submission = None
+    kept = _parse_uuid(request.GET.get("uuid")) if uuid is None and request.method == "GET" else None
+    if kept is not None and Submission.objects.filter(uuid=kept).exists():
+        return redirect("surveys:entry_edit", slug=study.slug, uuid=kept)
     if uuid is not None:
         submission = own_submission(request, study, uuid)
         if submission.status != Submission.Status.DRAFT:
@@ -333,11 +340,14 @@ def entry_form(request, slug, uuid=None):
         study=study, user=request.user, initial=profile_initial(submission, request.user) if submission else None,
     )
     raw = submissions.raw_answers_of(submission) if submission else {}
-    return _render_entry(request, study, questionnaire, submission.uuid if submission else uuid_module.uuid4(),
-                         profile, raw, {}, submission=submission)
+    return _render_entry(request, study, questionnaire, submission.uuid if submission else kept or uuid_module.uuid4(),
+                         profile, raw, {}, submission=submission, restore=True)
 
 
-def _render_entry(request, study, questionnaire, form_uuid, profile, raw, errors, *, submission=None, status=200):
+def _render_entry(request, study, questionnaire, form_uuid, profile, raw, errors, *, submission=None, status=200,
+                  restore=False):
+    """The form page; ``restore``: the answers kept on the device may replace the ones rendered
+    (a form opened afresh, not one the server sends back with the answers just posted)."""
     profile.mark_errors()
     return render(request, "surveys/entry_form.html", {
         "study": study,
@@ -349,14 +359,30 @@ def _render_entry(request, study, questionnaire, form_uuid, profile, raw, errors
         "items": form_items(questionnaire, raw, errors),
         "error_count": len(errors) + len(profile.errors),
         "draft_url": request.path,
+        "restore": restore,
     }, status=status)
 
 
 def _post_entry(request, study, questionnaire, url_uuid):
+    """Record the posted form; a form sent again gets the first answer (the same "done" page).
+
+    A form someone else started under the same UUID is refused with 409, never overwritten
+    (see :func:`submissions.record_submission` for the rule).
+    """
     draft = request.POST.get("action") == "draft"
     form_uuid = _parse_uuid(request.POST.get("uuid"))
     if form_uuid is None or (url_uuid is not None and form_uuid != url_uuid):
         return HttpResponseBadRequest(_("The form is incomplete: reload the page and try again."))
+    try:
+        sent = submissions.already_sent(study, form_uuid, user=request.user)
+        if sent is not None:
+            return _after_entry(request, study, sent, url_uuid)
+        return _record_entry(request, study, questionnaire, form_uuid, url_uuid, draft)
+    except submissions.SubmissionConflict as error:
+        return render(request, "surveys/entry_conflict.html", {"study": study, "message": error}, status=409)
+
+
+def _record_entry(request, study, questionnaire, form_uuid, url_uuid, draft):
     profile = RespondentProfileForm(request.POST, study=study, user=request.user, draft=draft)
     raw = raw_answers_from_post(request.POST, input_questions(questionnaire))
     errors: dict = {}

@@ -20,7 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from ogmonitor.accounts.policy import can_manage_study
 from ogmonitor.lib.tabular import TableError
-from ogmonitor.lib.uploads import check_upload_size, upload_help_text
+from ogmonitor.lib.uploads import TABLE, check_upload, upload_help_text
 
 from .importing import (
     FormIndex,
@@ -57,6 +57,7 @@ class UploadForm(forms.Form):
 
     file = forms.FileField(
         label=gettext_lazy("Response file"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt,.tsv"}),
+        allow_empty_file=True,  # refused by check_upload, with the file's name
     )
     questionnaire = forms.ModelChoiceField(label=gettext_lazy("Questionnaire version"), queryset=None, empty_label=None)
 
@@ -66,7 +67,7 @@ class UploadForm(forms.Form):
         self.fields["file"].help_text = upload_help_text(_("As exported by Google Forms or KoboToolbox."))
 
     def clean_file(self):
-        return check_upload_size(self.cleaned_data["file"])
+        return check_upload(self.cleaned_data["file"], TABLE)
 
 
 def _grouped(groups):

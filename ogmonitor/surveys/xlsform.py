@@ -235,10 +235,21 @@ class _Reader:
             self.problem(_("This is not an Excel workbook (.xlsx). An XLSForm is an .xlsx file with a “survey” sheet."))
             raise XLSFormError(self.problems) from None
         sheets = {name.strip().lower(): workbook[name] for name in workbook.sheetnames}
-        survey = _read_sheet(sheets["survey"]) if "survey" in sheets else None
-        choices = _read_sheet(sheets["choices"]) if "choices" in sheets else None
-        settings = _read_sheet(sheets["settings"]) if "settings" in sheets else None
+        read: dict[str, _Sheet] = {}
+        for key in ("survey", "choices", "settings"):
+            if key in sheets:
+                try:
+                    read[key] = _read_sheet(sheets[key])
+                except Exception as error:  # broken XML shows up only as the sheet is streamed
+                    self.problem(
+                        _("This sheet cannot be read (%(error)s). Open the file in Excel, save it again and upload "
+                          "the new file.") % {"error": error},
+                        sheets[key].title,
+                    )
         workbook.close()
+        if self.problems:
+            raise XLSFormError(self.problems)
+        survey, choices, settings = read.get("survey"), read.get("choices"), read.get("settings")
 
         if survey is None:
             self.problem(
@@ -708,6 +719,15 @@ def _translated_columns(prefix: str, codes) -> list[str]:
     return [f"{prefix}::{_language_header(code)}" for code in codes]
 
 
+def _append_text(worksheet, values: list) -> None:
+    """A row of text cells, text starting with "=" included: openpyxl would write that as a formula,
+    which Excel runs on opening. (Not the apostrophe of lib.spreadsheet: the form must read back equal.)"""
+    worksheet.append(values)
+    for cell in worksheet[worksheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
+
+
 def write_xlsform(questionnaire) -> bytes:
     """The questionnaire as an XLSForm (.xlsx bytes) that reads back equal with :func:`read_xlsform`."""
     codes = [code for code, _name in django_settings.LANGUAGES]
@@ -768,12 +788,12 @@ def write_xlsform(questionnaire) -> bytes:
         ("settings", list(form_settings), [form_settings]),
     ):
         worksheet = workbook.create_sheet(title)
-        worksheet.append(columns)
+        _append_text(worksheet, columns)
         for cell in worksheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
             # Text cells throughout: Excel must not turn activity 3.10 into the number 3.1.
-            worksheet.append([str(row.get(column, "") or "") or None for column in columns])
+            _append_text(worksheet, [str(row.get(column, "") or "") or None for column in columns])
         worksheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

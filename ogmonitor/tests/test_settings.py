@@ -26,6 +26,11 @@ print(json.dumps({
     "secure_cookies": getattr(settings, "SESSION_COOKIE_SECURE", False),
     "hsts": getattr(settings, "SECURE_HSTS_SECONDS", 0),
     "user_model": settings.AUTH_USER_MODEL,
+    "csrf_secure": getattr(settings, "CSRF_COOKIE_SECURE", False),
+    "ssl_redirect": getattr(settings, "SECURE_SSL_REDIRECT", False),
+    "axes": [settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME.total_seconds()],
+    "rates": [settings.RATE_LIMIT_LOGIN, settings.RATE_LIMIT_SELF_COMPLETION_IP],
+    "trusted_proxies": settings.TRUSTED_PROXIES,
 }))
 """
 

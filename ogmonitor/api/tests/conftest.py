@@ -26,8 +26,12 @@ from ogmonitor.engagement.factories import (
     VoteEventFactory,
 )
 from ogmonitor.findings.models import Finding, Indicator, IndicatorResult, Recommendation
+from ogmonitor.logframe.factories import (
+    ExpectedResultFactory,
+    ProjectActivityFactory,
+    ProjectFactory,
+)
 from ogmonitor.logframe.factories import IndicatorFactory as ProjectIndicatorFactory
-from ogmonitor.logframe.factories import ProjectFactory
 from ogmonitor.places.factories import MunicipalityFactory
 from ogmonitor.plans.factories import ActivityFactory
 from ogmonitor.reports.models import Report
@@ -119,6 +123,7 @@ def world(db, two_communities, ngo_a, coordinator):
     project = ProjectFactory(organization=ngo_a, plan=plan)
     project.municipalities.set([municipality])
     ProjectIndicatorFactory(project=project, code="E1", source="events", target=Decimal(2))
+    ExpectedResultFactory(activity=ProjectActivityFactory(project=project))  # a logframe with its parts
     hidden_project = ProjectFactory(title_az=f"{SECRET} layihə", organization=ngo_a, is_published=False)
 
     item = ItemFactory(code="budget", name_az="Büdcə", name_en="Budget")

@@ -59,12 +59,25 @@ def test_anonymous_visitors_see_only_published_proposals(client, db):
     assert client.get(detail_url(hidden)).status_code == 404
 
 
-@pytest.mark.parametrize("who", ["coordinator", "coordinator_b", "administrator", "municipality_editor"])
+@pytest.mark.parametrize("who", ["coordinator", "coordinator_b", "administrator"])
 def test_staff_see_unpublished_proposals(client_for, request, who, db):
     hidden = ProposalFactory(text_en="Internal draft about the budget", is_published=False)
     user = request.getfixturevalue(who)
     assert "Internal draft about the budget" in content(client_for(user).get(list_url()))
     assert client_for(user).get(detail_url(hidden)).status_code == 200
+
+
+def test_a_municipality_editor_sees_the_unpublished_proposals_to_their_municipality_only(
+    client_for, municipality_editor, municipality, other_municipality, db,
+):
+    to_them = ProposalFactory(text_en="Internal draft about the budget", addressee=municipality, is_published=False)
+    to_another = ProposalFactory(text_en="Internal draft about the roads", addressee=other_municipality,
+                                 is_published=False)
+    client = client_for(municipality_editor)
+    page = content(client.get(list_url()))
+    assert "Internal draft about the budget" in page and "Internal draft about the roads" not in page
+    assert client.get(detail_url(to_them)).status_code == 200
+    assert client.get(detail_url(to_another)).status_code == 404
 
 
 def test_the_list_counts_proposals_per_status_and_marks_overdue_ones(client, db):

@@ -28,11 +28,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import UniqueConstraint
 from django.utils import timezone, translation
 
+from ogmonitor.lib.bulk import insert_rows
 from ogmonitor.lib.stats import wilson_intervals
 from ogmonitor.places.models import Community
 from ogmonitor.surveys.models import (
@@ -54,6 +56,11 @@ logger = logging.getLogger(__name__)
 #: Submissions whose answers enter the results (see Submission.counts).
 COUNTED = (Submission.Status.SUBMITTED, Submission.Status.APPROVED)
 FOUR_PLACES = Decimal("0.0001")
+#: The result rows' columns, in the order :func:`_write` gives them.
+RESULT_COLUMNS = (
+    "indicator", "computation", "dimension", "group_key", "group_label", "numerator", "denominator", "percentage",
+    "percentage_upper", "ci_low", "ci_high", "base_uncertain", "computed_at",
+)
 
 Dimension = IndicatorResult.Dimension
 Kind = Indicator.Kind
@@ -139,10 +146,10 @@ def answers_unique_per_choice() -> bool:
     """
     allowed = {"submission", "question", "choice"}
     for constraint in Answer._meta.constraints:
-        if (
-            isinstance(constraint, UniqueConstraint) and constraint.fields and constraint.condition is None
-            and not constraint.expressions and set(constraint.fields) <= allowed
-        ):
+        if not isinstance(constraint, UniqueConstraint) or constraint.condition is not None:
+            continue
+        fields = set(constraint.fields) | {getattr(expression, "name", None) for expression in constraint.expressions}
+        if fields and fields <= allowed:
             return True
     return any(set(fields) <= allowed for fields in Answer._meta.unique_together)
 
@@ -329,31 +336,57 @@ class Places:
         }
 
 
-def respondent_cells(hits: Counts, base: Counts, places: Places) -> list[Cell]:
+@dataclass
+class Grouping:
+    """Every profile's group in each breakdown, as integer codes, for rolling shares up with
+    ``numpy.bincount``: one pass per breakdown in C instead of five dictionary updates per
+    profile and indicator in Python (a third of a small round's recomputation before)."""
+
+    profiles: list[Profile]
+    position: dict[Profile, int]
+    codes: dict[str, numpy.ndarray]  # dimension → each profile's group number
+    keys: dict[str, list[str]]  # dimension → group key of each group number
+
+    @classmethod
+    def of(cls, profiles: Iterable[Profile], places: Places) -> "Grouping":
+        # Sorted, so that result rows are written in the same order at every run.
+        ordered = sorted(profiles, key=lambda p: (p[0] is None, p[0] or 0, p[1] is None, p[1] or 0, p[2]))
+        codes, keys = {}, {}
+        for dimension in (Dimension.DISTRICT, Dimension.COMMUNITY, Dimension.CATEGORY, Dimension.GENDER):
+            numbers: dict[str, int] = {}
+            codes[dimension] = numpy.fromiter(
+                (numbers.setdefault(places.keys(profile)[dimension], len(numbers)) for profile in ordered),
+                dtype=numpy.intp, count=len(ordered),
+            )
+            keys[dimension] = list(numbers)
+        return cls(ordered, {profile: index for index, profile in enumerate(ordered)}, codes, keys)
+
+    def vector(self, counts: Counts) -> numpy.ndarray:
+        vector = numpy.zeros(len(self.profiles), dtype=numpy.int64)
+        for profile, n in counts.items():
+            vector[self.position[profile]] = n
+        return vector
+
+
+def respondent_cells(hits: Counts, base: Counts, grouping: Grouping) -> list[Cell]:
     """Overall and every breakdown cell of a share of respondents.
 
-    A breakdown is given only when some respondent has that field recorded; those who lack it
-    form the group "" so that the cells of a breakdown always add up to the overall figure.
+    A breakdown is given only when some respondent in the base has that field recorded; those
+    who lack it form the group "" so that the cells of a breakdown always add up to the
+    overall figure. A group is listed when someone of it is in the base.
     """
-    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    recorded: set[str] = set()
-    for profile, denominator in base.items():
-        if not denominator:
-            continue
-        numerator = hits.get(profile, 0)
-        totals[(Dimension.OVERALL, "")][0] += numerator
-        totals[(Dimension.OVERALL, "")][1] += denominator
-        for dimension, key in places.keys(profile).items():
-            totals[(dimension, key)][0] += numerator
-            totals[(dimension, key)][1] += denominator
-            if key:
-                recorded.add(dimension)
-    cells = [Cell(Dimension.OVERALL, "", 0, 0)]
-    for (dimension, key), (numerator, denominator) in totals.items():
-        if dimension == Dimension.OVERALL:
-            cells[0] = Cell(dimension, key, numerator, denominator)
-        elif dimension in recorded:
-            cells.append(Cell(dimension, key, numerator, denominator))
+    numerators, denominators = grouping.vector(hits), grouping.vector(base)
+    cells = [Cell(Dimension.OVERALL, "", int(numerators[denominators > 0].sum()), int(denominators.sum()))]
+    for dimension, codes in grouping.codes.items():
+        keys = grouping.keys[dimension]
+        numerator = numpy.bincount(codes, weights=numerators * (denominators > 0), minlength=len(keys))
+        denominator = numpy.bincount(codes, weights=denominators, minlength=len(keys))
+        if not any(denominator[number] for number, key in enumerate(keys) if key):
+            continue  # nobody in the base has this field recorded
+        cells += [
+            Cell(dimension, key, int(numerator[number]), int(denominator[number]))
+            for number, key in enumerate(keys) if denominator[number]
+        ]
     return cells
 
 
@@ -521,6 +554,7 @@ def _cells_from_answers(
     for _hits, base in hits_and_bases.values():
         profiles |= set(base)
     places = Places.load(profiles)
+    grouping = Grouping.of(profiles, places)
     for indicator in from_answers:
         if indicator.pk not in hits_and_bases:
             result[indicator.pk] = [Cell(Dimension.OVERALL, "", None, None)]
@@ -529,7 +563,7 @@ def _cells_from_answers(
         if indicator.kind == Kind.COMMUNITY:
             result[indicator.pk] = community_cells(hits, base, places, indicator.community_rule)
         else:
-            result[indicator.pk] = respondent_cells(hits, base, places)
+            result[indicator.pk] = respondent_cells(hits, base, grouping)
     answer_count = sum(n for counts in cube.values() for n in counts.values())
     return result, sum(everyone.values()), answer_count
 
@@ -551,14 +585,12 @@ def _write(study: Study, indicators: list[Indicator], cells: dict[int, list[Cell
         low, high = interval_of.get(id(cell), (None, None))
         if cell.percentage is None and cell.numerator is not None:
             cell.percentage = percentage(cell.numerator, cell.denominator)
-        rows.append(IndicatorResult(
-            indicator=indicator, computation=computation, dimension=cell.dimension, group_key=cell.group_key,
-            group_label=labels.get((cell.dimension, cell.group_key), "")[:255] if cell.dimension else "",
-            numerator=cell.numerator, denominator=cell.denominator, percentage=cell.percentage,
-            percentage_upper=cell.percentage_upper,
-            ci_low=None if low is None else round(100 * low, 4),
-            ci_high=None if high is None else round(100 * high, 4),
-            base_uncertain=cell.base_uncertain, computed_at=now,
+        rows.append((
+            indicator.pk, computation.pk, cell.dimension, cell.group_key,
+            labels.get((cell.dimension, cell.group_key), "")[:255] if cell.dimension else "",
+            cell.numerator, cell.denominator, cell.percentage, cell.percentage_upper,
+            None if low is None else round(100 * low, 4), None if high is None else round(100 * high, 4),
+            cell.base_uncertain, now,
         ))
     IndicatorResult.objects.filter(indicator__study=study).delete()
-    IndicatorResult.objects.bulk_create(rows, batch_size=1000)
+    insert_rows(IndicatorResult, RESULT_COLUMNS, rows)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.db.models import Count
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -66,6 +67,9 @@ class IndicatorFigures:
     indicator: Indicator
     overall: Cell | None
     breakdowns: dict[str, list[Cell]] = field(default_factory=dict)
+    #: Breakdowns left out because they have more groups than the caller asked for
+    #: (dimension → number of groups): a national round's 1,600 communities, say.
+    omitted: dict[str, int] = field(default_factory=dict)
 
     @property
     def computed_at(self):
@@ -107,18 +111,41 @@ def _suppress(overall: Cell | None, breakdowns: dict[str, list[Cell]], threshold
             cell.hide()
 
 
-def results_for(study: Study, *, viewer=None, suppress: bool | None = None) -> list[IndicatorFigures]:
+def results_for(
+    study: Study, *, viewer=None, suppress: bool | None = None, codes=None, max_groups: int | None = None,
+) -> list[IndicatorFigures]:
     """Every indicator of ``study`` with its overall figure and breakdowns, as ``viewer`` may see them.
 
     Shares of respondents have small cells suppressed (see the module's docstring) unless the
     viewer manages the study (or the caller, e.g. a command run on the server, passes
     ``suppress=False``); counts of communities and published figures are shown as they are.
     Groups are labelled in the active language. Indicators never computed have ``overall`` None.
+
+    ``codes`` limits the indicators read. ``max_groups`` leaves out (and counts, in
+    ``omitted``) any breakdown with more groups than that, so that a page summing up a
+    national round reads a few hundred rows instead of every community of every indicator;
+    0 reads the overall figures only. Suppression works within one breakdown, so leaving a
+    whole breakdown out never reveals a hidden cell of another.
     """
     threshold = min_cell_size()
     hide = not may_see_small_cells(viewer, study) if suppress is None else suppress
-    indicators = list(study.indicators.select_related("nap_area", "nap_activity").order_by("position", "code"))
-    results = list(IndicatorResult.objects.filter(indicator__study=study))
+    indicators = study.indicators.select_related("nap_area", "nap_activity").order_by("position", "code")
+    if codes is not None:
+        indicators = indicators.filter(code__in=list(codes))
+    indicators = list(indicators)
+    rows = IndicatorResult.objects.filter(indicator__in=[indicator.pk for indicator in indicators])
+    omitted: dict[tuple[int, str], int] = {}
+    if max_groups is not None:
+        sizes = list(
+            rows.exclude(dimension=Dimension.OVERALL).values_list("indicator_id", "dimension")
+            .annotate(groups=Count("pk")).order_by()
+        )
+        # Per dimension, not per indicator: a breakdown is large for every indicator or none
+        # (indicators of one study share its communities), give or take empty groups.
+        left_out = {dimension for _indicator, dimension, groups in sizes if groups > max_groups}
+        omitted = {(indicator, dimension): groups for indicator, dimension, groups in sizes if dimension in left_out}
+        rows = rows.exclude(dimension__in=left_out)
+    results = list(rows)
     labels = group_labels((r.dimension, r.group_key) for r in results if r.dimension)
     by_indicator: dict[int, list[IndicatorResult]] = {}
     for result in results:
@@ -134,7 +161,10 @@ def results_for(study: Study, *, viewer=None, suppress: bool | None = None) -> l
         breakdowns = {d: sort_cells(d, grouped[d]) for d in DIMENSIONS if d in grouped}
         if indicator.kind == Indicator.Kind.QUESTION:
             _suppress(overall, breakdowns, threshold, hide)
-        figures.append(IndicatorFigures(indicator=indicator, overall=overall, breakdowns=breakdowns))
+        figures.append(IndicatorFigures(
+            indicator=indicator, overall=overall, breakdowns=breakdowns,
+            omitted={d: n for (pk, d), n in omitted.items() if pk == indicator.pk},
+        ))
     return figures
 
 

@@ -337,3 +337,50 @@ def test_the_results_page_costs_the_same_queries_whatever_the_number_of_indicato
     drafting.draft_findings(survey.study)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert web.get(results_url(survey.study)).status_code == 200
+
+
+# --- Large breakdowns (a national round's 1,600 communities) -------------------------------------
+
+
+def test_a_breakdown_of_many_groups_is_left_to_the_indicators_page(client, survey, monkeypatch):
+    from ogmonitor.findings import views
+
+    groups = len(survey.communities)
+    monkeypatch.setattr(views, "SUMMARY_GROUPS", groups - 1)
+
+    page = client.get(results_url(survey.study)).content.decode()
+
+    indicator_url = reverse("findings:indicator", args=[survey.study.slug, "nap_aware"])
+    assert f"By community: {groups} groups, listed on <a href=\"{indicator_url}\">the indicator's page</a>." in page
+    assert f">{survey.communities[0].name_en}</th>" not in page  # no community row on the summary
+    assert "By district" in page  # the small breakdowns stay on the summary
+
+
+def test_the_indicators_page_lists_a_large_breakdown_a_page_at_a_time(client, survey, monkeypatch):
+    from ogmonitor.findings import views
+
+    monkeypatch.setattr(views, "GROUPS_PER_PAGE", 1)
+    url = reverse("findings:indicator", args=[survey.study.slug, "nap_aware"])
+    names = {community.name_en for community in survey.communities}
+
+    first = client.get(url).content.decode()
+    second = client.get(url + "?page=2").content.decode()
+
+    shown_first = {name for name in names if f">{name}</th>" in first or f">{name} <" in first}
+    shown_second = {name for name in names if f">{name}</th>" in second or f">{name} <" in second}
+    assert len(shown_first) == 1 and len(shown_second) == 1 and shown_first != shown_second
+    assert f"Groups 1–1 of {len(names)}" in first and f"Groups 2–2 of {len(names)}" in second
+    assert 'rel="next"' in first
+
+
+def test_results_for_can_leave_out_large_breakdowns_and_read_overall_figures_only(survey):
+    groups = len(survey.communities)
+
+    summary = services.results_for(survey.study, max_groups=groups - 1)
+    overall_only = services.results_for(survey.study, max_groups=0)
+    one = services.results_for(survey.study, codes=["nap_aware"])
+
+    assert all("community" not in figures.breakdowns for figures in summary)
+    assert summary[0].omitted["community"] == groups and "district" in summary[0].breakdowns
+    assert all(not figures.breakdowns and figures.overall is not None for figures in overall_only)
+    assert [figures.indicator.code for figures in one] == ["nap_aware"] and one[0].breakdowns["community"]

@@ -109,7 +109,7 @@ def test_public_pages_pass_axe_work_with_the_keyboard_and_fit_a_phone(browser, l
                 # content is checked too, and wait for the definitions they load in place (HTMX).
                 page.evaluate("document.querySelectorAll('main details').forEach(details => { details.open = true; })")
                 page.wait_for_function(
-                    "!document.querySelector('main details[open] [hx-trigger*=toggle]') && !document.querySelector('.htmx-request')")
+                    "() => !document.querySelector('main details[open] [hx-trigger*=toggle]') && !document.querySelector('.htmx-request')")
                 violations = axe.run(page).response["violations"]
                 (test_output_dir / "axe" / f"{label}.json").write_text(json.dumps(violations, indent=2, ensure_ascii=False))
                 failures += [

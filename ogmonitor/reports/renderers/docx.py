@@ -121,6 +121,8 @@ def render(content, progress) -> bytes:
         document.add_page_break()
         document.add_heading(h.breakdowns, level=1)
         _muted(document.add_paragraph(h.suppressed_note))
+        if content.breakdowns_note:
+            _muted(document.add_paragraph(content.breakdowns_note))
         for section in content.sections:
             for matrix in section.matrices:
                 document.add_heading(section.title, level=2)

@@ -337,6 +337,37 @@ def test_progress_rises_and_a_failure_is_recorded(report_study, monkeypatch):
     assert (report.status, report.progress, report.error) == (Report.Status.DONE, 100, "")
 
 
+def test_a_database_error_is_retried_by_a_worker_while_retries_are_left(report_study, monkeypatch):
+    from django.db import OperationalError
+
+    report = Report.objects.create(study=report_study.study, version=1, language="en", format="html")
+
+    def database_gone(content, format, progress=None):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(renderers, "render", database_gone)
+    monkeypatch.setitem(build_report_task.app.conf, "task_always_eager", False)  # as in a worker
+    build_report_task.push_request(retries=0)
+    try:
+        with pytest.raises(OperationalError):
+            build_report_task.run(report.pk)
+    finally:
+        build_report_task.pop_request()
+    report.refresh_from_db()
+    assert report.status == Report.Status.RUNNING  # claimed again by the retry
+
+    build_report_task.push_request(retries=build_report_task.max_retries)  # the last attempt
+    try:
+        assert build_report_task.run(report.pk) == Report.Status.FAILED
+    finally:
+        build_report_task.pop_request()
+    report.refresh_from_db()
+    assert report.error == "OperationalError: server closed the connection unexpectedly"
+
+    monkeypatch.undo()
+    assert build_report_task.run(report.pk) == Report.Status.DONE
+
+
 # --- The command ------------------------------------------------------------------------------------
 
 

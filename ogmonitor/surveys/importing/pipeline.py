@@ -358,11 +358,25 @@ class RowReader:
         validation = self.validation
         sha256 = hashlib.sha256
         bad = _Bad
+        headers = self.table.headers
+        unnamed = [index for index, header in enumerate(headers) if not header.strip()]
         for row_number, cells in self.table.rows:
             width = len(cells)
             parts: list = []
             canon: list[str] = []
             ok = True
+            # A value under no header (past the last one, or under a blank or merged header cell):
+            # usually a separator inside a value that was not quoted, which also shifts the row's
+            # other values into the wrong columns. Never dropped silently.
+            stray = next((index for index in (*unnamed, *range(len(headers), width))
+                          if index < width and cells[index].strip()), None)
+            if stray is not None:
+                ok = False
+                self._problem(
+                    _("This value is in a column with no name in the header row. If a value contains the separator "
+                      "(%(delimiter)s), put it in double quotes.") % {"delimiter": self.table.delimiter or ","},
+                    row_number, stray,
+                )
             for index, cache, convert, limit in answer_columns:
                 value = cells[index] if index < width else ""
                 result = cache.get(value)

@@ -62,6 +62,20 @@ class Writer:
         self.now = self.datetime(now)
         self.submitted, self.source = str(Submission.Status.SUBMITTED), str(Submission.Source.IMPORT)
 
+    def doubles_the_answers(self, expected_answers: int) -> bool:
+        """Whether the import will at least double the answers table (and is large enough for
+        rebuilding its indexes at the end to pay). The highest id answers at once when the table
+        is smaller than that (a fresh database, a first round); only otherwise are the rows
+        counted — after ``--replace`` deleted a round, the highest id overstates the table.
+        """
+        if expected_answers < DEFER_INDEXES_FROM:
+            return False
+        table = _table(Answer)
+        highest = self.cursor.execute(f"SELECT MAX(id) FROM {table}").fetchone()[0] or 0
+        if expected_answers >= highest:
+            return True
+        return expected_answers >= self.cursor.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
     def encode(self, part: tuple):
         """An answer part ``(question_id, choice_id, text, number, date)`` as this writer stores it."""
         raise NotImplementedError
@@ -141,8 +155,7 @@ class SQLiteWriter(Writer):
         self.next_submission = itertools.count(self._next_id(Submission))
         self.deferred_indexes = []
         table = Answer._meta.db_table
-        stored = self.cursor.execute(f"SELECT MAX(id) FROM {_table(Answer)}").fetchone()[0] or 0
-        if expected_answers >= max(stored, DEFER_INDEXES_FROM):
+        if self.doubles_the_answers(expected_answers):
             # An import that at least doubles the answers table: building its indexes once at the
             # end (a sort) is cheaper than updating five B-trees per row. Safe on SQLite: DDL is
             # transactional (a rollback restores them), WAL readers keep the committed schema, and
@@ -242,8 +255,7 @@ class PostgreSQLWriter(Writer):
     def begin(self, batch, now, expected_answers: int = 0):
         super().begin(batch, now)
         self.set_aside = []
-        stored = self.cursor.execute(f"SELECT MAX(id) FROM {_table(Answer)}").fetchone()[0] or 0
-        if expected_answers >= max(stored, DEFER_INDEXES_FROM):
+        if self.doubles_the_answers(expected_answers):
             self.set_aside = self._set_aside_answer_checks()
 
     def _set_aside_answer_checks(self) -> list[str]:

@@ -9,31 +9,12 @@ from django.urls import reverse
 
 from ogmonitor.surveys import submissions
 from ogmonitor.surveys.factories import (
-    QuestionnaireFactory,
     RespondentCategoryFactory,
-    StudyFactory,
     StudyMemberFactory,
 )
-from ogmonitor.surveys.models import AnswerRevision, RespondentIdentity, StudyMember, Submission
+from ogmonitor.surveys.models import AnswerRevision, RespondentIdentity, Submission
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def study(ngo_a, two_communities):
-    return StudyFactory(organization=ngo_a, communities=two_communities, status="collecting")
-
-
-@pytest.fixture
-def questionnaire(study):
-    return QuestionnaireFactory(study=study)
-
-
-@pytest.fixture
-def assigned(study, enumerator, two_communities):
-    """The enumerator, assigned for this study to its first community only."""
-    StudyMemberFactory(study=study, user=enumerator, role=StudyMember.Role.ENUMERATOR, communities=[two_communities[0]])
-    return enumerator
 
 
 def url(name, *args, language="az"):
@@ -196,7 +177,7 @@ def test_a_draft_of_another_enumerator_cannot_be_opened(client_for, study, quest
     client = client_for(colleague)
     assert client.get(reverse("surveys:entry_edit", args=[study.slug, draft.uuid])).status_code == 403
     response = submit(client, study, form_data(two_communities[0], key=draft.uuid))
-    assert response.status_code == 403
+    assert response.status_code == 409
     draft.refresh_from_db()
     assert draft.status == Submission.Status.DRAFT
 

@@ -186,8 +186,8 @@ def test_an_unreadable_file_is_reported_on_the_upload_page(client_for, coordinat
         "file": SimpleUploadedFile("old.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 100), "questionnaire": questionnaire.pk,
     })
     assert response.status_code == 200
-    assert "cannot be read" in response.content.decode()
-    assert ImportBatch.objects.get().status == ImportBatch.Status.FAILED
+    assert "“old.xls” cannot be uploaded here" in response.content.decode()
+    assert not ImportBatch.objects.exists()
 
 
 def test_the_progress_page_shows_a_progress_bar_polled_every_second(client_for, coordinator, study, batch):

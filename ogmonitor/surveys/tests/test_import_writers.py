@@ -182,3 +182,21 @@ def test_a_large_import_after_answers_written_in_the_same_transaction_keeps_the_
 
     assert set_aside_spy == [0]
     assert batch.created_count == 12
+
+
+def test_an_import_judges_the_size_of_the_answers_table_by_its_rows_not_its_highest_id(study, questionnaire, monkeypatch):
+    """After ``--replace`` deleted a round, the highest id overstates the table: a new round of
+    the same size still doubles it, and sets the indexes aside."""
+    monkeypatch.setattr(writers, "DEFER_INDEXES_FROM", 1)
+    imported(study, questionnaire, csv_bytes(kobo_rows(12)), "kobo.csv")
+    stored = Answer.objects.count()
+    writer = writers.for_connection()
+    connection.ensure_connection()
+    writer.cursor = connection.connection.cursor()
+    assert not writer.doubles_the_answers(stored - 1)
+
+    highest = Answer.objects.order_by("-pk").values_list("pk", flat=True).first()
+    Answer.objects.exclude(pk=highest).delete()
+
+    assert writer.doubles_the_answers(2) and writer.doubles_the_answers(stored - 1)
+    assert not writers.for_connection().doubles_the_answers(0)  # below the threshold: no query at all

@@ -20,7 +20,6 @@ from ogmonitor.surveys.models import (
     Answer,
     AnswerRevision,
     RespondentIdentity,
-    StudyMember,
     Submission,
 )
 
@@ -37,23 +36,6 @@ def azerbaijani():
     """Messages come in the active language; earlier tests may have left another one active."""
     with translation.override("az"):
         yield
-
-
-@pytest.fixture
-def study(ngo_a, two_communities):
-    return StudyFactory(organization=ngo_a, communities=two_communities, status="collecting")
-
-
-@pytest.fixture
-def questionnaire(study):
-    return QuestionnaireFactory(study=study)
-
-
-@pytest.fixture
-def assigned(study, enumerator, two_communities):
-    """The enumerator, assigned to the first community of the study only."""
-    StudyMemberFactory(study=study, user=enumerator, role=StudyMember.Role.ENUMERATOR, communities=[two_communities[0]])
-    return enumerator
 
 
 @pytest.fixture

@@ -1,0 +1,59 @@
+"""The audit log's filters."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from .registry import AUDITED, audited_by_key, kind_label
+from .services import ACTIONS
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _user_label(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class EntryFilterForm(forms.Form):
+    """Kind of record, action, who, from and to which day, and text in the record's name.
+
+    ``entries`` are the entries the user may read: only the people who appear in them are offered.
+    """
+
+    kind = forms.ChoiceField(label=_("Kind of record"), required=False)
+    action = forms.TypedChoiceField(
+        label=_("Action"), required=False, coerce=int, empty_value=None, choices=[("", _("All actions")), *ACTIONS],
+    )
+    actor = forms.ModelChoiceField(
+        label=_("Who"), required=False, queryset=get_user_model().objects.none(), empty_label=_("Everyone"),
+    )
+    since = forms.DateField(label=_("From"), required=False, widget=_date_input())
+    until = forms.DateField(label=_("To"), required=False, widget=_date_input())
+    text = forms.CharField(label=_("Record"), required=False, max_length=200, help_text=_("A word of the record’s name."))
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            ("", _("All kinds")), *((audited.key, kind_label(audited.model)) for audited in AUDITED)
+        ]
+        self.fields["actor"].queryset = (
+            get_user_model().objects.filter(pk__in=entries.filter(actor__isnull=False).values("actor_id"))
+            .order_by("username")
+        )
+        self.fields["actor"].label_from_instance = _user_label
+
+    def clean_kind(self):
+        key = self.cleaned_data["kind"]
+        return audited_by_key(key) if key else None
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The last day cannot be before the first day (%(since)s).") % {
+                "since": date_format(since, "SHORT_DATE_FORMAT"),
+            })
+        return cleaned
