@@ -193,11 +193,34 @@ def login(live_server):
 
 
 def pytest_collection_modifyitems(items):
-    """Every transactional test restores the rows the migrations made (roles, respondent
-    categories) when it ends: a plain transactional test empties every table on teardown, and a
-    later test loading the demo then finds no categories. Tests need not remember the flag."""
+    """Keep the rows the migrations made (roles, respondent categories) where tests expect them.
+
+    * Every transactional test gets ``serialized_rollback``: a plain one empties every table on
+      teardown, and a later test loading the demo then finds no categories. Tests need not
+      remember the flag.
+    * Those rows come back only when the next serialized test starts, so the tables stay empty
+      after a worker's last transactional test. pytest-django runs database tests first,
+      transactional ones next and the rest last; a test that reaches the database only through a
+      module-scoped fixture (``django_db_blocker``, e.g. the demo loaded once per module) counts
+      as "the rest" and found empty tables when a transactional test had run before it on its
+      worker. Such tests are marked as database tests and put back in the first group.
+    """
     for item in items:
         marker = item.get_closest_marker("django_db")
         if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
             item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}),
                             append=False)
+        elif marker is None and "django_db_blocker" in item.fixturenames:
+            item.add_marker(pytest.mark.django_db)
+    items.sort(key=_database_order)  # stable: pytest-django's order otherwise
+
+
+def _database_order(item) -> int:
+    """pytest-django's order: database tests (0), transactional ones (1), the rest (2)."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = item.fixturenames
+    if (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))) or (
+        "transactional_db" in fixtures or "live_server" in fixtures
+    ):
+        return 1
+    return 0 if marker or "db" in fixtures else 2
