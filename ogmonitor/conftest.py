@@ -210,9 +210,20 @@ def pytest_collection_modifyitems(items):
         if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
             item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}),
                             append=False)
-        elif marker is None and "django_db_blocker" in item.fixturenames:
+        elif marker is None and _reaches_database_through_shared_fixture(item):
             item.add_marker(pytest.mark.django_db)
     items.sort(key=_database_order)  # stable: pytest-django's order otherwise
+
+
+def _reaches_database_through_shared_fixture(item) -> bool:
+    """Does one of the project's module- or session-scoped fixtures of ``item`` unblock the
+    database (pytest-django's own fixtures, which every test has, aside)?"""
+    for definitions in item._fixtureinfo.name2fixturedefs.values():
+        for definition in definitions:
+            if (definition.scope != "function" and "django_db_blocker" in definition.argnames
+                    and not definition.func.__module__.startswith("pytest_django")):
+                return True
+    return False
 
 
 def _database_order(item) -> int:

@@ -28,10 +28,64 @@ def can_manage_plans(user) -> bool:
     return bool(user.is_authenticated and user.has_perm("plans.add_activity"))
 
 
-def visible_assessments(user, queryset: QuerySet) -> QuerySet:
-    """Local assessments of plan activities: published ones for everyone, drafts for those who
-    keep the plans (:func:`can_manage_plans`)."""
-    return queryset if can_manage_plans(user) else queryset.filter(is_published=True)
+def can_assess(user) -> bool:
+    """Record local assessments of plan activities: administrators, and coordinators of an
+    organisation (a new assessment is made in their organisation's name, see
+    :func:`can_edit_assessment`)."""
+    if not user.is_authenticated or not user.has_perm("plans.add_localassessment"):
+        return False
+    return bool(is_administrator(user) or (is_coordinator(user) and user.organization_id))
+
+
+def can_edit_assessment(user, assessment) -> bool:
+    """Change a local assessment (and move it through its review): administrators any;
+    coordinators those their own organisation made (``assessment.assessed_by``); nobody else.
+
+    An assessment is the monitoring organisation's finding, so another NGO's coordinators, who
+    keep the same plans, neither change nor see its drafts.
+    """
+    if not user.is_authenticated or not user.has_perm("plans.change_localassessment"):
+        return False
+    if is_administrator(user):
+        return True
+    return bool(is_coordinator(user) and user.organization_id and assessment.assessed_by_id == user.organization_id)
+
+
+def can_review_assessment(user, assessment) -> bool:
+    """Mark an assessment reviewed, publish it or return it to draft: whoever may edit it.
+
+    The organisation decides who of its staff reviews; ogmonitor records who did and when. A
+    rule that the reviewer be someone other than the author would be written here.
+    """
+    return can_edit_assessment(user, assessment)
+
+
+def editable_assessments(user, queryset: QuerySet, *, through: str = "") -> QuerySet:
+    """The assessments of ``queryset`` :func:`can_edit_assessment` allows (with ``through``,
+    e.g. "assessment", the records of ``queryset`` belonging to such an assessment)."""
+    if not user.is_authenticated or not user.has_perm("plans.change_localassessment"):
+        return queryset.none()
+    if is_administrator(user):
+        return queryset
+    if is_coordinator(user) and user.organization_id:
+        return queryset.filter(**{_path(through, "assessed_by_id"): user.organization_id})
+    return queryset.none()
+
+
+def visible_assessments(user, queryset: QuerySet, *, through: str = "") -> QuerySet:
+    """Local assessments of plan activities: published ones for everyone; drafts and reviewed
+    ones only for those who may edit them (:func:`can_edit_assessment`), 404 for the rest."""
+    if is_administrator(user) and user.has_perm("plans.change_localassessment"):
+        return queryset
+    shown = Q(**{_path(through, "is_published"): True})
+    if is_coordinator(user) and user.organization_id and user.has_perm("plans.change_localassessment"):
+        shown |= Q(**{_path(through, "assessed_by_id"): user.organization_id})
+    return queryset.filter(shown)
+
+
+def can_see_assessment(user, assessment) -> bool:
+    """One assessment, by the rule of :func:`visible_assessments`."""
+    return bool(assessment.is_published or can_edit_assessment(user, assessment))
 
 
 def can_edit_organization(user, organization) -> bool:

@@ -2,8 +2,9 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from ogmonitor.lib.forms import check_date_range
 
 from .registry import AUDITED, audited_by_key, kind_label
 from .services import ACTIONS
@@ -51,9 +52,5 @@ class EntryFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        since, until = cleaned.get("since"), cleaned.get("until")
-        if since and until and until < since:
-            self.add_error("until", _("The last day cannot be before the first day (%(since)s).") % {
-                "since": date_format(since, "SHORT_DATE_FORMAT"),
-            })
+        check_date_range(self, cleaned)
         return cleaned

@@ -99,6 +99,24 @@ def _publication_scope(publication) -> dict:
     return {"organization_id": None, "publisher_id": publication.organization_id}
 
 
+def _assessment_scope(assessment) -> dict:
+    # The assessing organisation's coordinators edit it (policy.can_edit_assessment).
+    return {"organization_id": assessment.assessed_by_id, "activity_id": assessment.activity_id}
+
+
+def _evidence_scope(link) -> dict:
+    return {
+        "organization_id": through(link, "assessment", "assessed_by_id"),
+        "activity_id": through(link, "assessment", "activity_id"),
+        "assessment_id": link.assessment_id,
+    }
+
+
+def _plan_record_scope(record) -> dict:
+    # Milestones and local targets belong to the plan, which any coordinator keeps.
+    return {"organization_id": None, "activity_id": record.activity_id}
+
+
 @dataclass(frozen=True)
 class Audited:
     """A model the log records, with what its entries are filtered by."""
@@ -141,6 +159,10 @@ AUDITED: tuple[Audited, ...] = (
         labels={"from_status": _("previous status"), "to_status": _("new status")},
     ),
     Audited("disclosure.Publication", _publication_scope),
+    Audited("plans.LocalAssessment", _assessment_scope, exclude=("is_published",)),  # follows the status
+    Audited("plans.AssessmentEvidence", _evidence_scope),
+    Audited("plans.LocalTarget", _plan_record_scope, exclude=("progress",)),  # computed (see plans.progress)
+    Audited("plans.Milestone", _plan_record_scope),
 )
 
 

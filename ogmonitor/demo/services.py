@@ -39,7 +39,7 @@ def load_demo() -> DemoReport:
     load_disclosure()  # after places and users: publications name organisations, verified by the coordinator
     load_engagement()  # after places, plans and users: events name their organisations and plans
     load_logframe()  # after engagement and disclosure: counts their events, proposals and publications
-    load_assessments()  # after plans and places: assesses activities in districts and municipalities
+    load_assessments()  # last: its evidence links indicators, events, proposals and publications
     return DemoReport(logins=logins, counts=row_counts())
 
 

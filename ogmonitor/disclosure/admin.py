@@ -45,9 +45,11 @@ class ItemAdmin(TranslationAdmin):
     list_filter = ["category", "applies_to", "is_active"]
     search_fields = ["code", "name_az", "name_en"]
     list_select_related = ["category"]
+    autocomplete_fields = ["activities"]
     fieldsets = [
         (None, {"fields": ["category", "code", "name", "description", "position"]}),
         (_("How it counts in the index"), {"fields": ["weight", "current_for_days", "applies_to", "is_active"]}),
+        (_("What it shows of the action plan"), {"fields": ["activities"]}),
     ]
 
 

@@ -52,6 +52,10 @@ class Item(models.Model):
     applies_to = models.CharField(_("applies to"), max_length=24, choices=AppliesTo.choices, default=AppliesTo.MUNICIPALITY)
     is_active = models.BooleanField(_("in the checklist"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    activities = models.ManyToManyField(
+        "plans.Activity", verbose_name=_("NAP activities"), blank=True, related_name="disclosure_items",
+        help_text=_("The activities of the action plan whose carrying out this item shows."),
+    )
 
     class Meta:
         verbose_name = _("information item")

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from ogmonitor.accounts.policy import can_record_publication, can_verify_publication
 from ogmonitor.places.models import Organization
+from ogmonitor.plans.models import Activity
 
 from . import exports, index, services
 from .forms import TODAY, MomentForm, PublicationForm, RankingFilterForm
@@ -55,9 +57,18 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 # --- Public pages ---------------------------------------------------------------------------------
 
 
+def _with_activities(checklist: index.Checklist) -> index.Checklist:
+    """The checklist with each item's NAP activities (and their plans, which their addresses
+    name) loaded: one query, for the pages' links back to the activities."""
+    activities = Activity.objects.select_related("plan").order_by("plan__start_year", "sort_key")
+    prefetch_related_objects(list(checklist.items), Prefetch("activities", queryset=activities))
+    return checklist
+
+
 def checklist(request):
-    """The active checklist by category, with each item's weight, currency and who it is for."""
-    items = index.Checklist.load().items
+    """The active checklist by category, with each item's weight, currency, who it is for and
+    the NAP activities it shows."""
+    items = _with_activities(index.Checklist.load()).items
     totals = {kind: sum((item.weight for item in items if _expected(item, kind)), start=0) for kind in index.RANKED_TYPES}
     groups: list[tuple[Category, list]] = []
     for item in items:
@@ -135,7 +146,7 @@ def _page_context(request, organization, moment, moments, *, bound=None, notice=
 
     ``bound`` is a row form with errors to show again as typed; ``notice`` a message for its row.
     """
-    checklist = index.Checklist.load()
+    checklist = _with_activities(index.Checklist.load())
     sheet = index.organization_checklist(organization, moment.as_of, checklist)
     can_record = can_record_publication(request.user, organization)
     can_verify = can_verify_publication(request.user)

@@ -6,6 +6,7 @@ Each area keeps its patterns in its own module; they share the ``engagement`` na
 from .urls_events import urlpatterns as event_patterns
 from .urls_platforms import urlpatterns as platform_patterns
 from .urls_proposals import urlpatterns as proposal_patterns
+from .urls_responsiveness import urlpatterns as responsiveness_patterns
 
 app_name = "engagement"
-urlpatterns = [*event_patterns, *proposal_patterns, *platform_patterns]
+urlpatterns = [*event_patterns, *proposal_patterns, *platform_patterns, *responsiveness_patterns]

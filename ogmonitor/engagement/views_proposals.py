@@ -25,6 +25,7 @@ from ogmonitor.accounts.policy import (
     is_administrator,
     is_staff_member,
 )
+from ogmonitor.lib.forms import add_service_errors
 from ogmonitor.places.models import Organization
 
 from . import exports
@@ -54,15 +55,6 @@ def _visible_proposal(request, number) -> Proposal:
         "activity__plan",
     )
     return get_object_or_404(queryset, number=number)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's error on the form: at the field it names when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _event_from_query(request) -> Event | None:
@@ -179,7 +171,7 @@ def proposal_step(request, number, status):
         try:
             service.transition(proposal, status, user=request.user, **form.service_fields())
         except service.ProposalTransitionError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             notice = _("Recorded: the proposal is now “%(status)s”.") % {"status": proposal.get_status_display()}
             if request.htmx:
@@ -209,7 +201,7 @@ def proposal_add(request):
         try:
             proposal = service.create_proposal(request.user, **fields)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Proposal no. %(number)s was recorded as a draft.") % {"number": proposal.number})
             return redirect(proposal)
@@ -227,7 +219,7 @@ def proposal_edit(request, number):
             # The form has written its values onto ``proposal``; the service checks a fresh copy.
             saved = service.update_proposal(Proposal.objects.get(pk=proposal.pk), request.user, **form.service_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Proposal no. %(number)s was saved.") % {"number": saved.number})
             return redirect(saved)

@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -103,7 +103,10 @@ def indicator_blocks(study: Study, viewer, **options) -> list[IndicatorBlock]:
     """The engine's figures for ``viewer`` (small cells suppressed unless they manage the study);
     ``options`` go to :func:`services.results_for` (``codes``, ``max_groups``)."""
     blocks = []
-    for figures in services.results_for(study, viewer=viewer, **options):
+    indicators_figures = services.results_for(study, viewer=viewer, **options)
+    # Each indicator links back to its NAP activity, whose address names the plan: one query.
+    prefetch_related_objects([figures.indicator for figures in indicators_figures if figures.indicator.nap_activity_id], "nap_activity__plan")
+    for figures in indicators_figures:
         decorate(figures.overall)
         breakdowns = []
         for dimension, cells in figures.breakdowns.items():
@@ -159,21 +162,13 @@ def comparison_rows(study: Study, viewer, blocks: list[IndicatorBlock]) -> list:
         row.previous_text = _rate_text(row.previous)
         row.current_result_id = current_results.get(row.code)
         row.previous_result_id = previous_results.get(row.code)
-        row.change_text = signed_points(row.change_pp)
+        row.change_text = services.signed_points(row.change_pp)
         row.p_text = p_value_text(row.p_value)
     return rows
 
 
 def _rate_text(rate) -> str:
     return "—" if rate is None else services.percent_text(rate.percentage, rate.percentage_upper)
-
-
-def signed_points(change) -> str:
-    """"+7,4" / "-1,9" (one decimal, the language's separator); "" when unknown."""
-    if change is None:
-        return ""
-    text = services.format_percent(change)  # one decimal, rounded half up, the language's separator
-    return f"+{text}" if change > 0 else text
 
 
 def p_value_text(p_value) -> str:

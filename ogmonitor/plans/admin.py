@@ -1,85 +1,73 @@
-from django.contrib import admin, messages
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+"""Admin of plans, areas, activities, their milestones and local targets; assessments have theirs
+in :mod:`.admin_assessments`.
+
+Progress is never typed in: it is shown read-only and kept up to date from milestones,
+assessments and weights (see :mod:`.progress` and :mod:`.signals`).
+"""
+
+from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from ogmonitor.accounts.policy import visible_assessments
+from . import admin_assessments  # noqa: F401  (registers the assessment admin)
+from .models import ActionPlan, Activity, Area, LocalTarget, Milestone
 
-from . import assessments
-from .models import ActionPlan, Activity, Area, AssessmentEvidence, LocalAssessment
+MILESTONE_FIELDS = ["title", "due_on", "status", "done_on", "weight", "position", "is_demo"]
 
 
 class AreaInline(TranslationTabularInline):
     model = Area
     extra = 0
+    fields = ["number", "title", "is_placeholder", "weight", "progress"]
+    readonly_fields = ["progress"]
 
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(TranslationAdmin):
-    list_display = ["title", "start_year", "end_year", "approved_by", "is_demo"]
+    list_display = ["title", "start_year", "end_year", "approved_by", "progress", "is_demo"]
     prepopulated_fields = {"slug": ["start_year", "end_year"]}
+    readonly_fields = ["progress"]
     inlines = [AreaInline]
+
+
+class ActivityMilestoneInline(TranslationTabularInline):
+    """The activity's own milestones; its local targets' are on the targets' pages."""
+
+    model = Milestone
+    fk_name = "activity"
+    extra = 0
+    fields = MILESTONE_FIELDS
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(target__isnull=True)
 
 
 @admin.register(Activity)
 class ActivityAdmin(TranslationAdmin):
-    list_display = ["number", "title", "plan", "area", "involves_municipalities", "is_placeholder"]
+    list_display = ["number", "title", "plan", "area", "involves_municipalities", "weight", "progress", "is_placeholder"]
     list_filter = ["plan", "involves_municipalities", "is_placeholder"]
     search_fields = ["number", "title_az", "title_en"]
     filter_horizontal = ["executors"]
+    readonly_fields = ["progress"]
+    inlines = [ActivityMilestoneInline]
 
 
-class AssessmentEvidenceInline(TranslationTabularInline):
-    model = AssessmentEvidence
-    extra = 1
-    fields = ["url", "title", "position"]
+class TargetMilestoneInline(TranslationTabularInline):
+    model = Milestone
+    fk_name = "target"
+    extra = 0
+    fields = MILESTONE_FIELDS
 
 
-@admin.register(LocalAssessment)
-class LocalAssessmentAdmin(TranslationAdmin):
-    """Staff record and publish local assessments here; saving goes through :mod:`.assessments`."""
-
-    list_display = ["activity", "district", "municipality", "assessed_on", "completion", "assessed_by", "is_published", "is_demo"]
-    list_filter = ["is_published", "completion", "activity__plan", "district", "is_demo"]
-    list_select_related = ["activity", "district", "municipality", "assessed_by"]
-    search_fields = ["activity__number", "activity__title_az", "activity__title_en", "narrative_az", "narrative_en"]
-    date_hierarchy = "assessed_on"
-    autocomplete_fields = ["activity", "district", "municipality", "assessed_by"]
-    readonly_fields = ["assessed_by_user", "created_at", "updated_at"]
+@admin.register(LocalTarget)
+class LocalTargetAdmin(TranslationAdmin):
+    list_display = ["code", "title", "district", "municipality", "due_on", "progress", "is_demo"]
+    list_filter = ["activity__plan", "district", "is_demo"]
+    list_select_related = ["district", "municipality"]
+    search_fields = ["code", "title_az", "title_en"]
+    autocomplete_fields = ["activity", "district", "municipality"]
     fields = [
-        "activity", "district", "municipality", "assessed_on", "completion", "narrative",
-        "assessed_by", "assessed_by_user", "is_published", "is_demo", "created_at", "updated_at",
+        "activity", "district", "municipality", "suffix", "code", "title", "description", "due_on", "weight",
+        "progress", "is_demo",
     ]
-    inlines = [AssessmentEvidenceInline]
-    actions = ["publish", "withdraw"]
-
-    def get_queryset(self, request):
-        # Drafts only for those who keep the plans; others (with the view permission) as the site.
-        return visible_assessments(request.user, super().get_queryset(request))
-
-    def get_changeform_initial_data(self, request):
-        """A new assessment is by the user's own organisation, unless they choose another."""
-        initial = super().get_changeform_initial_data(request)
-        if getattr(request.user, "organization_id", None):
-            initial.setdefault("assessed_by", request.user.organization_id)
-        return initial
-
-    def save_model(self, request, obj, form, change):
-        # The form has validated the fields; the service records who entered it and logs it.
-        # Evidence rows are the inline formset's, saved by the admin after this.
-        assessments.save_assessment(obj, request.user)
-
-    @admin.action(description=_("Publish the selected assessments"), permissions=["change"])
-    def publish(self, request, queryset):
-        count = assessments.set_published(queryset, True, request.user)
-        self.message_user(request, ngettext(
-            "%(count)d assessment was published.", "%(count)d assessments were published.", count
-        ) % {"count": count}, messages.SUCCESS)
-
-    @admin.action(description=_("Withdraw the selected assessments from the public"), permissions=["change"])
-    def withdraw(self, request, queryset):
-        count = assessments.set_published(queryset, False, request.user)
-        self.message_user(request, ngettext(
-            "%(count)d assessment was withdrawn from the public.", "%(count)d assessments were withdrawn from the public.",
-            count,
-        ) % {"count": count}, messages.SUCCESS)
+    readonly_fields = ["code", "progress"]
+    inlines = [TargetMilestoneInline]  # a target's milestone takes the target's activity (Milestone.save)

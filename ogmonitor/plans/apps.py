@@ -6,3 +6,9 @@ class PlansConfig(AppConfig):
     name = "ogmonitor.plans"
     label = "plans"
     verbose_name = _("National Action Plans")
+
+    def ready(self):
+        # Stored progress follows its milestones, assessments and weights (see .signals).
+        from . import signals
+
+        signals.connect()

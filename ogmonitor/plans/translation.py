@@ -1,6 +1,14 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ActionPlan, Activity, Area, AssessmentEvidence, LocalAssessment
+from .models import (
+    ActionPlan,
+    Activity,
+    Area,
+    AssessmentEvidence,
+    LocalAssessment,
+    LocalTarget,
+    Milestone,
+)
 
 
 @register(ActionPlan)
@@ -28,5 +36,16 @@ class LocalAssessmentTranslation(TranslationOptions):
 
 @register(AssessmentEvidence)
 class AssessmentEvidenceTranslation(TranslationOptions):
+    fields = ("title",)
+
+
+@register(LocalTarget)
+class LocalTargetTranslation(TranslationOptions):
+    fields = ("title", "description")
+    required_languages = ("az",)
+
+
+@register(Milestone)
+class MilestoneTranslation(TranslationOptions):
     fields = ("title",)
     required_languages = ("az",)

@@ -1,9 +1,10 @@
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
+from ogmonitor.accounts import policy
 from ogmonitor.lib.cache import cache_public
 
-from . import assessments
+from . import assessments, chain, progress
 from .models import ActionPlan, Activity, Area
 
 
@@ -52,7 +53,10 @@ def plan_detail(request, slug):
 
 @cache_public
 def activity_detail(request, slug, number):
-    """An activity with its executors and the history of its published local assessments."""
+    """An activity with its executors, its local assessments (the public's published history; the
+    staff's drafts too), its milestones, local targets and progress, and its evidence chain:
+    every question, indicator, finding, recommendation, event, proposal and disclosure item
+    linked to it."""
     activity = get_object_or_404(
         Activity.objects.select_related("plan", "area").prefetch_related("executors"),
         plan__slug=slug,
@@ -62,4 +66,9 @@ def activity_detail(request, slug, number):
         "activity": activity,
         "plan": activity.plan,
         "history": assessments.published_history(activity),
+        "unpublished": assessments.unpublished_for(request.user, activity),
+        "can_assess": policy.can_assess(request.user),
+        "can_manage_plans": policy.can_manage_plans(request.user),
+        "progress": progress.activity_progress(activity),
+        "chain": chain.evidence_chain(activity, request.user),
     })

@@ -26,9 +26,14 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_safe
 
-from ogmonitor.accounts.policy import can_manage_study, can_see_engagement_record
+from ogmonitor.accounts.policy import (
+    can_manage_study,
+    can_see_assessment,
+    can_see_engagement_record,
+)
 from ogmonitor.engagement.models import EventDocument, PlatformDocument
 from ogmonitor.lib import filetypes
+from ogmonitor.plans.models import AssessmentEvidence
 from ogmonitor.reports.models import Report
 from ogmonitor.surveys.models import ImportBatch, Questionnaire, Study
 
@@ -49,6 +54,8 @@ OWNERS: list[tuple[type, str, list[str], Callable]] = [
     (Report, "file", ["study"], lambda user, report: _public_report(report) or can_manage_study(user, report.study)),
     (Questionnaire, "source_file", ["study"], lambda user, questionnaire: can_manage_study(user, questionnaire.study)),
     (ImportBatch, "file", ["study"], lambda user, batch: can_manage_study(user, batch.study)),
+    # An assessment's evidence is public once it is published; a draft's, for those who may edit it.
+    (AssessmentEvidence, "document", ["assessment"], lambda user, link: can_see_assessment(user, link.assessment)),
 ]
 
 

@@ -25,6 +25,8 @@ MAIN_NAVIGATION = [
     NavItem("plans:list", _("Action plans")),
     NavItem("surveys:list", _("Studies"), also=("findings", "reports")),
     NavItem("engagement:index", _("Engagement")),
+    # A page of engagement (/engagement/responsiveness/) with its own entry: the longest match is current.
+    NavItem("engagement:responsiveness", _("Responsiveness")),
     NavItem("logframe:list", _("Projects")),
     NavItem("places:districts", _("Districts")),
     NavItem("places:organizations", _("Organisations")),

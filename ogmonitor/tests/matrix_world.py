@@ -60,7 +60,13 @@ from ogmonitor.places.factories import (
     OrganizationFactory,
 )
 from ogmonitor.plans.factories import ActivityFactory
-from ogmonitor.plans.models import Completion, LocalAssessment
+from ogmonitor.plans.models import (
+    AssessmentEvidence,
+    AssessmentStatus,
+    Completion,
+    LocalAssessment,
+    LocalTarget,
+)
 from ogmonitor.portal.models import DatasetSettings
 from ogmonitor.reports.models import Report
 from ogmonitor.surveys import submissions
@@ -132,8 +138,8 @@ MARKERS = {
     "HIDDEN-PROJECT-A": {"administrator", "coordinator_a"},
     "HIDDEN-PROJECT-B": {"administrator", "coordinator_b"},
     "PARTICIPANT-NAME": {"administrator", "coordinator_a", "coordinator_b"},  # personal data
-    # An unpublished local assessment: only in the admin, where coordinators keep the plans.
-    "HIDDEN-ASSESSMENT": {"administrator", "coordinator_a", "coordinator_b"},
+    # A draft local assessment by NGO A: only its coordinators (and administrators) see it.
+    "HIDDEN-ASSESSMENT": {"administrator", "coordinator_a"},
 }
 
 
@@ -259,11 +265,22 @@ def build_world() -> World:
     _projects(world)
     _disclosure(world)
 
-    # What only the admin lists: an unpublished assessment, the open-data settings, a token.
+    # Local monitoring: a draft assessment by NGO A with an uploaded document, a published one,
+    # and a local target under the activity.
     o.assessment = LocalAssessment.objects.create(
         activity=o.activity, municipality=o.m1, district=o.district, assessed_on=dt.date(2022, 6, 1),
         completion=Completion.NOT_STARTED, narrative="HIDDEN-ASSESSMENT", assessed_by=o.ngo_a,
     )
+    o.assessment_document = AssessmentEvidence.objects.create(
+        assessment=o.assessment, title="Akt", document=ContentFile(b"%PDF-1.4 HIDDEN-ASSESSMENT", name="akt.pdf"),
+    )
+    o.published_assessment = LocalAssessment.objects.create(
+        activity=o.activity, district=o.district, assessed_on=dt.date(2022, 7, 1), completion=Completion.LIMITED,
+        narrative="Qiymətləndirmə", assessed_by=o.ngo_a, status=AssessmentStatus.PUBLISHED,
+    )
+    o.target = LocalTarget.objects.create(activity=o.activity, district=o.district, title_az="Yerli hədəf",
+                                          title_en="Local target")
+    # What only the admin lists: the open-data settings, a token.
     o.dataset_settings = DatasetSettings.objects.create(dataset="events")
     o.token = Token.objects.create(user=world.users["administrator"])
     return world
@@ -400,6 +417,8 @@ def allowed(rule: str, member: Member, thing: Thing) -> bool:
         "project-visible": t.published or coordinates,
         "project-coordinator": coordinates,
         "municipality-editor-own": engagement_manager or own_municipality,
+        "assessment-visible": t.published or coordinates,
+        "assessment-editor": coordinates,
         "not-found": False,  # nothing there: a 404 for everyone
         "nobody": False,  # refused to all: e.g. adding what only the site creates, in the admin
     }
@@ -408,7 +427,7 @@ def allowed(rule: str, member: Member, thing: Thing) -> bool:
 
 #: Rules whose refusal must be a 404, whoever asks: the object's existence is not revealed.
 HIDING_RULES = {"not-found", "study-visible", "published-only", "report-public-or-coordinator", "engagement-visible",
-                "project-visible"}
+                "project-visible", "assessment-visible", "assessment-editor"}
 
 
 @dataclass(frozen=True)
@@ -565,6 +584,8 @@ def media_files(w) -> list[Target]:
                study_thing("study-a", published=False), rule="report-public-or-coordinator"),
         Target("public report of draft-a", {"path": draft_a.report.file.name}, study_thing("draft-a"),
                rule="report-public-or-coordinator"),
+        Target("document of the draft assessment by A", {"path": o.assessment_document.document.name},
+               Thing(organization="a", published=False), rule="assessment-visible"),
         Target("XLSForm of draft-a", {"path": draft_a.questionnaire.source_file.name}, study_thing("draft-a"),
                rule="study-coordinator"),
         Target("response file of draft-a", {"path": draft_a.batch.file.name}, study_thing("draft-a"),
@@ -655,6 +676,28 @@ TABLE: dict[str, Entry] = {
     "plans:detail": Entry("public", one(slug=lambda w: w.o.plan.slug)),
     "plans:import": Entry("coordinator", one(slug=lambda w: w.o.plan.slug), methods=P),
     "plans:activity": Entry("public", one(slug=lambda w: w.o.plan.slug, number=lambda w: "1.1")),
+    "plans:dashboard": Entry("public", one(slug=lambda w: w.o.plan.slug)),
+    "plans:dashboard_xlsx": Entry("public", one(slug=lambda w: w.o.plan.slug)),
+    "plans:weights": Entry("coordinator", one(slug=lambda w: w.o.plan.slug), methods=P),
+    **{f"plans:{name}": Entry("coordinator", one(slug=lambda w: w.o.plan.slug, number=lambda w: "1.1"), methods=P)
+       for name in ("assess", "milestones", "target_create")},
+    "plans:target": Entry("public", one(slug=lambda w: w.o.plan.slug, number=lambda w: "1.1", code=lambda w: w.o.target.code)),
+    **{f"plans:{name}": Entry("coordinator", one(slug=lambda w: w.o.plan.slug, number=lambda w: "1.1",
+                                                  code=lambda w: w.o.target.code), methods=P)
+       for name in ("target_edit", "target_milestones")},
+    "plans:assessments": Entry("coordinator"),
+    "plans:assessment": Entry("assessment-visible", lambda w: [
+        Target("draft assessment by A", {"pk": w.o.assessment.pk}, Thing(organization="a", published=False)),
+        Target("published assessment by A", {"pk": w.o.published_assessment.pk}, Thing(organization="a")),
+    ]),
+    "plans:assessment_edit": Entry("assessment-editor", lambda w: [
+        Target("draft assessment by A", {"pk": w.o.assessment.pk}, Thing(organization="a", published=False))], methods=P),
+    "plans:assessment_transition": Entry("assessment-editor", lambda w: [
+        Target("review the draft by A", {"pk": w.o.assessment.pk, "action": "review"},
+               Thing(organization="a", published=False))], methods="POST"),
+    # Engagement: how authorities answer (published records only, whoever asks)
+    "engagement:responsiveness": Entry("public"),
+    "engagement:responsiveness_export": Entry("public", lambda w: [Target("csv", {"fmt": "csv"}), Target("xlsx", {"fmt": "xlsx"})]),
     # Studies
     "surveys:list": Entry("public"),
     "surveys:study_create": Entry("coordinator", methods=P),

@@ -88,6 +88,8 @@ PAGES = [
     Page("plans:list"),
     Page("plans:detail", (PLAN,)),
     Page("plans:activity", (PLAN, "1.1")),
+    Page("plans:dashboard", (PLAN,)),
+    Page("engagement:responsiveness"),
     Page("surveys:list"),
     Page("surveys:study", (STUDY,)),
     Page("findings:study", (STUDY,)),
@@ -126,6 +128,7 @@ PAGES = [
     Page("api:v1:disclosure-checklist", (MUNICIPALITY,)),
     # Staff lists.
     Page("surveys:list", who="coordinator"),
+    Page("plans:assessments", who="coordinator"),
     Page("surveys:review_list", (STUDY,), who="coordinator"),
     Page("surveys:import_list", (STUDY,), who="coordinator"),
     Page("findings:study", (STUDY,), who="coordinator"),

@@ -1,7 +1,8 @@
 """Demo proactive disclosure: the checklist, the 2022 project's months, and invented publications.
 
-Reads ``data/disclosure/checklist.json`` (categories, items, periods) and
-``data/disclosure/publications.json`` (each organisation's publications, as dates or schedules).
+Reads ``data/disclosure/checklist.json`` (categories, items with the plan activities each shows,
+periods) and ``data/disclosure/publications.json`` (each organisation's publications, as dates
+or schedules).
 Keyed on natural keys (category and item codes, a period's dates, a publication's organisation,
 item and date), so loading twice changes nothing. The publications (some 400 rows) are written
 with one bulk insert and one bulk update rather than through ``services.record_publication`` one
@@ -20,6 +21,7 @@ from ogmonitor.accounts.models import User
 from ogmonitor.disclosure.models import Category, Item, Period, Publication
 from ogmonitor.disclosure.services import check_item_applies
 from ogmonitor.places.models import Organization
+from ogmonitor.plans.models import ActionPlan, Activity
 
 from .common import DemoDataError, read_json, translated
 
@@ -33,6 +35,7 @@ def load_disclosure() -> None:
     """Checklist, periods and demo publications (after places and users: it refers to both)."""
     checklist = read_json("disclosure/checklist.json")
     items = load_checklist(checklist["categories"])
+    link_activities(checklist["nap_plan"], checklist["categories"], items)
     load_periods(checklist["periods"])
     publications = read_json("disclosure/publications.json")
     load_publications(
@@ -65,6 +68,31 @@ def load_checklist(categories: list[dict]) -> dict[str, tuple[Item, str]]:
             )
             items[item.code] = (item, item_entry["title"])
     return items
+
+
+def link_activities(plan_slug: str, categories: list[dict], items: dict[str, tuple[Item, str]]) -> None:
+    """Link each item to the activities of plan ``plan_slug`` it names (``nap_activities``, by
+    number), which must involve municipalities.
+
+    Without the plan (the disclosure demo loaded on its own, before or without the plans) the
+    items stay unlinked; with it, a number it lacks is a :class:`DemoDataError`.
+    """
+    plan = ActionPlan.objects.filter(slug=plan_slug).first()
+    if plan is None:
+        return
+    wanted = {
+        item_entry["code"]: item_entry.get("nap_activities", [])
+        for entry in categories for item_entry in entry["items"]
+    }
+    named = {number for numbers in wanted.values() for number in numbers}
+    activities = {activity.number: activity for activity in Activity.objects.filter(plan=plan, number__in=named)}
+    for code, numbers in wanted.items():
+        for number in numbers:
+            if number not in activities:
+                raise DemoDataError(f"disclosure item {code}: no activity {number} in plan {plan_slug} (load_plans first)")
+            if not activities[number].involves_municipalities:
+                raise DemoDataError(f"disclosure item {code}: activity {number} of {plan_slug} does not involve municipalities")
+        items[code][0].activities.set([activities[number] for number in numbers])
 
 
 def load_periods(periods: list[dict]) -> None:

@@ -36,12 +36,13 @@ from .results import (
     percent_text,
     render_sentence,
     results_for,
+    signed_points,
 )
 
 __all__ = [
     "COUNTED", "VERDICT_LABELS", "Cell", "Comparison", "IndicatorFigures", "Rate", "ResultDetail",
     "compare_studies", "compute_study", "is_small_rate", "describe_indicator", "format_percent", "percent_text", "indicator_result_detail",
-    "may_see_small_cells", "min_cell_size", "percentage", "render_sentence", "results_for", "schedule_recompute", "withhold_small_rates",
+    "may_see_small_cells", "min_cell_size", "percentage", "render_sentence", "results_for", "schedule_recompute", "signed_points", "withhold_small_rates",
 ]
 
 

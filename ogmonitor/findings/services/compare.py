@@ -108,7 +108,12 @@ def _unit(indicator: Indicator, figure: AggregateResult | None) -> str:
     return RESPONDENTS
 
 
-def _rate(study: Study, indicator: Indicator, result: IndicatorResult | None, figures: dict) -> Rate | None:
+def rate_of(study: Study, indicator: Indicator, result: IndicatorResult | None, figures: dict) -> Rate | None:
+    """One round's side of a comparison: the indicator's overall result (or published figure).
+
+    Public with its siblings so the activity page's evidence chain compares many indicators'
+    rounds from rows it read in bulk, rather than calling :func:`compare_studies` per study.
+    """
     figure = published_figure(indicator, figures) if indicator.kind == Indicator.Kind.PUBLISHED else None
     if result is None:
         return None
@@ -119,7 +124,7 @@ def _rate(study: Study, indicator: Indicator, result: IndicatorResult | None, fi
     )
 
 
-def _rate_from_figure(study: Study, figure: AggregateResult) -> Rate:
+def rate_from_figure(study: Study, figure: AggregateResult) -> Rate:
     """A side read straight from a published figure (an aggregate-only round without that indicator)."""
     cell = published_cell(figure)
     percent = cell.percentage
@@ -152,18 +157,19 @@ def compare_studies(current: Study, previous: Study) -> list[Comparison]:
     for indicator in indicators:
         then = earlier.get(indicator.code)
         if then is not None:
-            before = _rate(previous, then, results.get(then.pk), previous_figures)
+            before = rate_of(previous, then, results.get(then.pk), previous_figures)
         else:
-            figure = _fallback_figure(indicator, previous_figures) if previous.aggregate_only else None
+            figure = fallback_figure(indicator, previous_figures) if previous.aggregate_only else None
             if figure is None:
                 continue
-            before = _rate_from_figure(previous, figure)
-        now = _rate(current, indicator, results.get(indicator.pk), current_figures)
-        comparisons.append(_compare(indicator, now, before))
+            before = rate_from_figure(previous, figure)
+        now = rate_of(current, indicator, results.get(indicator.pk), current_figures)
+        comparisons.append(compare_rates(indicator, now, before))
     return comparisons
 
 
-def _fallback_figure(indicator: Indicator, figures: dict) -> AggregateResult | None:
+def fallback_figure(indicator: Indicator, figures: dict) -> AggregateResult | None:
+    """The published figure an aggregate-only round holds for ``indicator``, if one matches."""
     if indicator.kind == Indicator.Kind.PUBLISHED:
         return published_figure(indicator, figures)
     if len(indicator.numerator_choices) != 1:
@@ -188,7 +194,7 @@ def _note(kind: str, side: str) -> str:
     return notes[(kind, side)]
 
 
-def _compare(indicator: Indicator, now: Rate | None, before: Rate | None) -> Comparison:
+def compare_rates(indicator: Indicator, now: Rate | None, before: Rate | None) -> Comparison:
     comparison = Comparison(code=indicator.code, title=indicator.title, current=now, previous=before)
     if now is None or before is None or now.percentage is None or before.percentage is None:
         comparison.notes.append(_("One of the rounds has no figure for this indicator yet."))

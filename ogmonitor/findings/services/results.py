@@ -280,6 +280,14 @@ def format_percent(value: Decimal | float | None) -> str:
     return formats.number_format(rounded, decimal_pos=1)
 
 
+def signed_points(change) -> str:
+    """"+7,4" / "-1,9" (one decimal, the language's separator); "" when unknown."""
+    if change is None:
+        return ""
+    text = format_percent(change)  # one decimal, rounded half up, the language's separator
+    return f"+{text}" if change > 0 else text
+
+
 def percent_text(percentage, upper=None) -> str:
     """"23,1" (az) / "23.1" (en); a published range as "90,0–95,0"; "—" when unknown."""
     if percentage is not None and upper is not None and upper != percentage:

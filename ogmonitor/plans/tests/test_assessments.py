@@ -1,18 +1,20 @@
-"""Local monitoring status of NAP activities: the model's rules, the plan and activity pages,
-the admin where staff record assessments, and the demo assessments."""
+"""Local monitoring status of NAP activities: the model's rules, the plan and activity pages and
+the admin where staff record assessments. (The demo's assessments are tested with the demo, in
+``ogmonitor/demo/tests/test_demo_monitoring.py``.)"""
 
 import datetime as dt
 import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import resolve, reverse
+from django.urls import reverse
 
 from ogmonitor.places.factories import DistrictFactory, MunicipalityFactory, OrganizationFactory
 from ogmonitor.plans import assessments
 from ogmonitor.plans.factories import ActivityFactory
 from ogmonitor.plans.models import (
     AssessmentEvidence,
+    AssessmentStatus,
     Completion,
     LocalAssessment,
     validate_evidence_url,
@@ -22,10 +24,12 @@ pytestmark = pytest.mark.django_db
 
 
 def assess(activity, on, completion, *, district=None, municipality=None, published=True, by=None, evidence=(), **fields):
-    """An assessment saved through the service, as the admin and the demo save them."""
+    """An assessment saved through the service by the system, as the demo saves them (published
+    or a draft)."""
     assessment = LocalAssessment(
         activity=activity, district=district, municipality=municipality, assessed_on=on, completion=completion,
-        assessed_by=by or OrganizationFactory(name_az="Ümid", name_en="Umid"), is_published=published,
+        assessed_by=by or OrganizationFactory(name_az="Ümid", name_en="Umid"),
+        status=AssessmentStatus.PUBLISHED if published else AssessmentStatus.DRAFT,
         narrative_az=fields.pop("narrative_az", f"{completion} {on}"), narrative_en=fields.pop("narrative_en", f"{completion} {on}"),
         **fields,
     )
@@ -121,7 +125,7 @@ def test_latest_per_place_keeps_the_newest_of_each_activity_and_place(activity, 
     assert set(latest) == {newest_guba, only_khachmaz, general}
 
 
-def test_publishing_and_withdrawing_count_only_the_changed(activity, guba):
+def test_publishing_and_returning_to_draft_count_only_the_changed(activity, guba):
     draft = assess(activity, dt.date(2022, 7, 31), Completion.LIMITED, district=guba, published=False)
     assess(activity, dt.date(2022, 6, 30), Completion.LIMITED, district=guba)
     assert assessments.set_published(LocalAssessment.objects.all(), True) == 1
@@ -228,9 +232,14 @@ def test_staff_record_an_assessment_with_its_evidence_in_the_admin(client_for, a
     assert (assessment.assessed_by, assessment.assessed_by_user, assessment.is_published) == (ngo_a, administrator, False)
     assert [(link.url, link.title_en) for link in assessment.evidence.all()] == [("/az/findings/local-2022/", "2022 results")]
 
-    client.post(reverse("admin:plans_localassessment_changelist"), {"action": "publish", "_selected_action": [assessment.pk]})
+    changelist = reverse("admin:plans_localassessment_changelist")
+    client.post(changelist, {"action": "publish", "_selected_action": [assessment.pk]})
     assessment.refresh_from_db()
-    assert assessment.is_published
+    assert assessment.status == "draft"  # a draft is reviewed before it is published
+    client.post(changelist, {"action": "mark_reviewed", "_selected_action": [assessment.pk]})
+    client.post(changelist, {"action": "publish", "_selected_action": [assessment.pk]})
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.is_published, assessment.reviewed_by) == ("published", True, administrator)
 
 
 def test_the_admin_form_offers_the_assessors_own_organisation(client_for, coordinator):
@@ -245,31 +254,3 @@ def test_an_enumerator_may_not_record_assessments(client_for, enumerator):
     response = client_for(enumerator).get(reverse("admin:plans_localassessment_add"))
     assert response.status_code in (302, 403)
 
-
-# --- The demo --------------------------------------------------------------------------------------------
-
-
-def test_the_demo_assesses_municipal_activities_of_2020_2022_in_the_four_2022_districts():
-    from ogmonitor.demo.loaders.assessments import load_assessments
-    from ogmonitor.demo.loaders.places import load_places
-    from ogmonitor.demo.loaders.plans import load_plans
-
-    load_places()
-    load_plans()
-    load_assessments()
-    counts = (LocalAssessment.objects.count(), AssessmentEvidence.objects.count())
-    load_assessments()
-    assert (LocalAssessment.objects.count(), AssessmentEvidence.objects.count()) == counts
-
-    demo = list(LocalAssessment.objects.select_related("activity__plan", "district"))
-    assert len(demo) >= 8
-    assert {a.district.code for a in demo} == {"AZ-QBA", "AZ-XAC", "AZ-SBN", "AZ-QUS"}
-    assert all(a.is_demo and a.is_published and a.activity.involves_municipalities for a in demo)
-    assert {a.activity.plan.slug for a in demo} == {"nap-2020-2022"}
-    assert all(a.narrative_az.startswith("Nümayiş məlumatı") and a.narrative_en.startswith("Demo data") for a in demo)
-    assert {a.completion for a in demo} == set(Completion.values)
-    for link in AssessmentEvidence.objects.all():
-        assert link.url.startswith("/az/")
-        resolve(link.url)  # a page of this site, not a dead link
-    # Some place has a history: the activity page shows more than its latest status.
-    assert LocalAssessment.objects.latest_per_place().count() < len(demo)

@@ -24,7 +24,7 @@ from ogmonitor.findings.models import Indicator
 from ogmonitor.logframe.factories import IndicatorFactory, ManualValueFactory, ProjectFactory
 from ogmonitor.places.factories import DistrictFactory, MunicipalityFactory, OrganizationFactory
 from ogmonitor.plans.factories import ActivityFactory
-from ogmonitor.plans.models import Activity, Completion, LocalAssessment
+from ogmonitor.plans.models import Activity, AssessmentStatus, Completion, LocalAssessment
 from ogmonitor.portal.services import HEADLINE_INDICATORS, key_figures
 from ogmonitor.surveys.factories import QuestionnaireFactory, StudyFactory, SubmissionFactory
 from ogmonitor.surveys.models import AggregateResult, Study, Submission
@@ -114,9 +114,9 @@ def records(db):
     # Local assessments: one published, one draft.
     ngo = OrganizationFactory()
     LocalAssessment.objects.create(activity=plan_activity, district=guba, assessed_on=dt.date(2022, 7, 31),
-                                   completion=Completion.SUBSTANTIAL, assessed_by=ngo, is_published=True)
+                                   completion=Completion.SUBSTANTIAL, assessed_by=ngo, status=AssessmentStatus.PUBLISHED)
     LocalAssessment.objects.create(activity=plan_activity, district=guba, assessed_on=dt.date(2022, 9, 1),
-                                   completion=Completion.NOT_STARTED, assessed_by=ngo, is_published=False)
+                                   completion=Completion.NOT_STARTED, assessed_by=ngo)
     return {"latest": latest, "older": older, "draft": draft, "project": project, "best": best, "worst": worst,
             "activity": plan_activity}
 
