@@ -6,15 +6,13 @@ leading apostrophe, as in the reports' annex (``reports.renderers.xlsx``, a high
 may not import).
 """
 
-import datetime as dt
 import io
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
-from ogmonitor.lib.spreadsheet import HEADER_FILL, HEADER_FONT, neutralise, sheet_name
+from ogmonitor.lib.spreadsheet import HEADER_FONT, append_row, set_widths, sheet_name
 
 DATE_FORMAT = "DD.MM.YYYY"
 
@@ -33,24 +31,15 @@ def _sheet(workbook, title: str, first: bool = False):
 
 
 def _row(sheet, values, *, bold: bool = False) -> None:
-    sheet.append([neutralise(value) for value in values])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, dt.date):
-            cell.number_format = DATE_FORMAT
-        if bold:
+    append_row(sheet, values, date_format=DATE_FORMAT)
+    if bold:
+        for cell in sheet[sheet.max_row]:
             cell.font = HEADER_FONT
 
 
 def _header(sheet, labels) -> None:
-    _row(sheet, labels, bold=True)
-    for cell in sheet[sheet.max_row]:
-        cell.fill = HEADER_FILL
+    append_row(sheet, labels, header=True, date_format=DATE_FORMAT)
     sheet.freeze_panes = f"A{sheet.max_row + 1}"
-
-
-def _widths(sheet, widths: dict[int, int]) -> None:
-    for column in range(1, sheet.max_column + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = widths.get(column, 14)
 
 
 def _save(workbook) -> bytes:
@@ -97,13 +86,13 @@ def ranking_workbook(ranking, district=None) -> bytes:
                 _number(row.index), _number(row.previous.index if row.previous else None), _number(row.change),
                 row.score.publications, row.score.current, row.score.stale, row.score.missing,
             ])
-        _widths(sheet, {2: 48, 3: 18, 6: 18})
+        set_widths(sheet, {2: 48, 3: 18, 6: 18})
 
     districts = _sheet(workbook, _("Districts"))
     _header(districts, [_("Rank"), _("District"), _("Mean index of its municipalities"), _("n (municipalities)"), change_label])
     for row in ranking.districts:
         _row(districts, [row.rank, row.district.name, _number(row.mean), row.count, _number(row.change)])
-    _widths(districts, {2: 24, 3: 20, 5: 18})
+    set_widths(districts, {2: 24, 3: 20, 5: 18})
 
     about = _sheet(workbook, _("About"))
     _row(about, [_("Transparency ranking")], bold=True)
@@ -113,7 +102,7 @@ def ranking_workbook(ranking, district=None) -> bytes:
     _row(about, [])
     for line in _method_lines():
         _row(about, [line])
-    _widths(about, {1: 24, 2: 40})
+    set_widths(about, {1: 24, 2: 40})
     return _save(workbook)
 
 
@@ -145,14 +134,14 @@ def checklist_workbook(sheet, series) -> bytes:
             _verifier(publication),
             publication.verified_on if publication else None,
         ])
-    _widths(main, {1: 24, 2: 48, 8: 40, 9: 36, 12: 20})
+    set_widths(main, {1: 24, 2: 48, 8: 40, 9: 36, 12: 20})
 
     over_time = _sheet(workbook, _("Over time"))
     _header(over_time, [_("Period"), _("As of"), _("Index"), _("Items current"), _("Publications")])
     for moment, score in series:
         _row(over_time, [moment.period.name if moment.period else _("Today"), moment.as_of,
                          _number(score.index), score.current, score.publications])
-    _widths(over_time, {1: 24})
+    set_widths(over_time, {1: 24})
 
     about = _sheet(workbook, _("About"))
     for line in _method_lines()[:2]:

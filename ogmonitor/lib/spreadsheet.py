@@ -6,10 +6,12 @@ become a live link in a reader's spreadsheet), so such text gets a leading apost
 text is changed: numbers, including negative ones, stay numbers.
 """
 
+import datetime as dt
 import re
 
 from django.utils.functional import Promise
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 #: Text starting with one of these would be read as a formula by a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,3 +40,25 @@ def sheet_name(text: str, taken: set[str] | None = None) -> str:
         name, counter = base[: 31 - len(suffix)] + suffix, counter + 1
     taken.add(name.lower())
     return name
+
+
+#: How a date cell is shown unless an export says otherwise.
+ISO_DATE = "YYYY-MM-DD"
+
+
+def append_row(sheet, values, *, header: bool = False, date_format: str = ISO_DATE) -> None:
+    """Append a row, every cell through the formula guard, dates as dates; a header row bold on
+    the header fill, wrapped at the top of its cells."""
+    sheet.append([neutralise(value) for value in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, dt.date):
+            cell.number_format = date_format
+        if header:
+            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def set_widths(sheet, widths: dict[int, int], default: int = 14) -> None:
+    """Column widths by 1-based column number; the others ``default``."""
+    for column in range(1, sheet.max_column + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = widths.get(column, default)

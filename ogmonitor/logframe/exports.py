@@ -17,12 +17,17 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from ogmonitor.engagement.events import people_reached
-from ogmonitor.lib.spreadsheet import HEADER_FILL, HEADER_FONT, neutralise, sheet_name
+from ogmonitor.lib.spreadsheet import (
+    HEADER_FILL,
+    HEADER_FONT,
+    neutralise,
+    set_widths,
+    sheet_name,
+)
 
 from . import measures
 from .progress import ProjectProgress, project_progress
@@ -52,11 +57,6 @@ def _append(sheet, values, *, font=None, fill=None) -> None:
 def _header(sheet, labels) -> None:
     _append(sheet, labels, font=HEADER_FONT, fill=HEADER_FILL)
     sheet.freeze_panes = f"A{sheet.max_row + 1}"
-
-
-def _widths(sheet, widths: dict[int, int]) -> None:
-    for column in range(1, sheet.max_column + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = widths.get(column, 12)
 
 
 def _number(value):
@@ -125,7 +125,7 @@ def progress_workbook(progress: ProjectProgress) -> bytes:
             item.measure.description,
         ])
         sheet.cell(row=sheet.max_row, column=16).number_format = "yyyy-mm-dd"
-    _widths(sheet, {1: 30, 2: 40, 3: 40, 5: 50, 18: 80})
+    set_widths(sheet, {1: 30, 2: 40, 3: 40, 5: 50, 18: 80}, default=12)
 
     for item in progress.all_indicators():
         grid = item.grid
@@ -141,7 +141,7 @@ def progress_workbook(progress: ProjectProgress) -> bytes:
             _append(grid_sheet, [cell.municipality.name, cell.count, cell.counted, labels[cell.state]],
                     fill=STATE_FILLS[cell.state])
         _append(grid_sheet, [_("Total"), grid.raw_total, grid.total, ""], font=HEADER_FONT)
-        _widths(grid_sheet, {1: 45})
+        set_widths(grid_sheet, {1: 45}, default=12)
 
     buffer = io.BytesIO()
     workbook.save(buffer)

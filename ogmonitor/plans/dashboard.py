@@ -27,7 +27,11 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from ogmonitor.lib import aztext
-from ogmonitor.lib.spreadsheet import HEADER_FILL, HEADER_FONT, neutralise, sheet_name
+from ogmonitor.lib.spreadsheet import (
+    append_row,
+    set_widths,
+    sheet_name,
+)
 from ogmonitor.places.models import District
 
 from . import assessments
@@ -463,24 +467,7 @@ def commitment_values(plan: ActionPlan, assessment: LocalAssessment, executors: 
     ]
 
 
-DATE_FORMAT = "YYYY-MM-DD"
 _WIDTHS = {1: 26, 2: 48, 3: 24, 6: 30, 7: 30, 17: 60, 18: 60, 19: 40}
-
-
-def _append(sheet, values, *, header: bool = False) -> None:
-    """A row, every text cell through the formula guard; dates as dates; headers styled."""
-    sheet.append([neutralise(value) for value in values])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, dt.date):
-            cell.number_format = DATE_FORMAT
-        if header:
-            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def _widths(sheet, widths: dict[int, int], default: int = 14) -> None:
-    for column in range(1, sheet.max_column + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = widths.get(column, default)
 
 
 def commitment_workbook(plan: ActionPlan, filters: Filters, absolute: Callable[[str], str]) -> bytes:
@@ -499,32 +486,32 @@ def commitment_workbook(plan: ActionPlan, filters: Filters, absolute: Callable[[
     taken: set[str] = set()
     data = workbook.active
     data.title = sheet_name(_("Commitments"), taken)
-    _append(data, [column.header() for column in columns], header=True)
+    append_row(data, [column.header() for column in columns], header=True)
     data.freeze_panes = "B2"
     for assessment in rows:
-        _append(data, commitment_values(plan, assessment, executors[assessment.activity_id], absolute))
+        append_row(data, commitment_values(plan, assessment, executors[assessment.activity_id], absolute))
     for row in data.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     data.auto_filter.ref = data.dimensions
-    _widths(data, _WIDTHS)
+    set_widths(data, _WIDTHS)
 
     about_columns = workbook.create_sheet(sheet_name(_("Columns"), taken))
-    _append(about_columns, [_("Column"), _("Header"), _("IRM name"), _("What it holds")], header=True)
+    append_row(about_columns, [_("Column"), _("Header"), _("IRM name"), _("What it holds")], header=True)
     for position, column in enumerate(columns, start=1):
-        _append(about_columns, [get_column_letter(position), column.header(), column.irm_name(), str(column.help)])
-    _widths(about_columns, {2: 34, 3: 34, 4: 90})
+        append_row(about_columns, [get_column_letter(position), column.header(), column.irm_name(), str(column.help)])
+    set_widths(about_columns, {2: 34, 3: 34, 4: 90})
 
     about = workbook.create_sheet(sheet_name(_("About"), taken))
-    _append(about, [_("Plan"), plan.title], header=True)
-    _append(about, [_("As of"), filters.on or dt.date.today()])
-    _append(about, [_("District"), filters.district.name if filters.district else _("All districts")])
-    _append(about, [_("Activities"), _("Only those involving municipalities") if filters.only_local else _("All")])
-    _append(about, [_("Rows"), len(rows)])
-    _append(about, [])
-    _append(about, [_("Each row is the latest published assessment of an activity or local target in one place, on or before the day above.")])
-    _append(about, [_("These figures come from the records the monitoring organisations keep: their own assessments, not official statistics.")])
-    _widths(about, {1: 22, 2: 60})
+    append_row(about, [_("Plan"), plan.title], header=True)
+    append_row(about, [_("As of"), filters.on or dt.date.today()])
+    append_row(about, [_("District"), filters.district.name if filters.district else _("All districts")])
+    append_row(about, [_("Activities"), _("Only those involving municipalities") if filters.only_local else _("All")])
+    append_row(about, [_("Rows"), len(rows)])
+    append_row(about, [])
+    append_row(about, [_("Each row is the latest published assessment of an activity or local target in one place, on or before the day above.")])
+    append_row(about, [_("These figures come from the records the monitoring organisations keep: their own assessments, not official statistics.")])
+    set_widths(about, {1: 22, 2: 60})
 
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -13,9 +13,14 @@ import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
-from ogmonitor.lib.spreadsheet import HEADER_FILL, HEADER_FONT, neutralise, sheet_name
+from ogmonitor.lib.spreadsheet import (
+    HEADER_FILL,
+    HEADER_FONT,
+    neutralise,
+    set_widths,
+    sheet_name,
+)
 
 GROUP_FONT = Font(bold=True, italic=True)
 
@@ -45,7 +50,7 @@ def render(content, progress) -> bytes:
                 change = None if previous is None or figure.percent is None else figure.percent - previous
                 values += [_round(previous), _round(change), row.verdict]
             _write(overview, values)
-    _fit(overview, {1: 30, 2: 18, 3: 60})
+    set_widths(overview, {1: 30, 2: 18, 3: 60}, default=12)
     progress(60)
 
     for row in content.indicator_rows():
@@ -61,7 +66,7 @@ def render(content, progress) -> bytes:
             _write(sheet, [breakdown.title], font=GROUP_FONT)
             for cell in breakdown.rows:
                 _write(sheet, [cell.label] + _figure_values(cell.figure))
-        _fit(sheet, {1: 45, 7: 14})
+        set_widths(sheet, {1: 45, 7: 14}, default=12)
     progress(75)
 
     respondents = workbook.create_sheet(sheet_name(h.respondents, names))
@@ -75,7 +80,7 @@ def render(content, progress) -> bytes:
                          (h.communities, ", ".join(content.method.communities)),
                          (h.channels, ", ".join(content.method.channels)), (h.period, content.method.period)):
         _write(respondents, [label, value])
-    _fit(respondents, {1: 40, 2: 14})
+    set_widths(respondents, {1: 40, 2: 14}, default=12)
 
     if content.comparison:
         comparison = workbook.create_sheet(sheet_name(h.comparison, names))
@@ -87,13 +92,13 @@ def render(content, progress) -> bytes:
                       else item.current.percent - item.previous.percent)
             _write(comparison, [item.code, item.title, _round(item.previous.percent), _round(item.current.percent),
                                 _round(change), item.p_value_text, item.verdict])
-        _fit(comparison, {2: 60})
+        set_widths(comparison, {2: 60}, default=12)
 
     recommendations = workbook.create_sheet(sheet_name(h.recommendations, names))
     _header(recommendations, ["#", h.recommendations, h.priority, h.addressee, h.activities])
     for item in content.recommendations:
         _write(recommendations, [item.number, item.text, item.priority, item.addressee, item.activities], wrap=True)
-    _fit(recommendations, {1: 5, 2: 80, 4: 30})
+    set_widths(recommendations, {1: 5, 2: 80, 4: 30}, default=12)
 
     definitions = workbook.create_sheet(sheet_name(h.definitions, names))
     _header(definitions, [h.code, h.indicator, h.definition])
@@ -102,7 +107,7 @@ def render(content, progress) -> bytes:
     _write(definitions, [])
     for term, meaning in content.glossary:
         _write(definitions, ["", term, meaning], wrap=True)
-    _fit(definitions, {1: 18, 2: 50, 3: 80})
+    set_widths(definitions, {1: 18, 2: 50, 3: 80}, default=12)
     progress(85)
 
     buffer = io.BytesIO()
@@ -140,10 +145,5 @@ def _header(sheet, labels) -> None:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
     sheet.freeze_panes = f"A{row + 1}"  # a string: sheet.cell() would create a row and shift the next append
-
-
-def _fit(sheet, widths: dict[int, int]) -> None:
-    for column in range(1, sheet.max_column + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = widths.get(column, 12)
 
 
