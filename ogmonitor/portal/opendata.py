@@ -70,7 +70,7 @@ from ogmonitor.logframe.models import Indicator as ProjectIndicator
 from ogmonitor.logframe.models import Project
 from ogmonitor.logframe.progress import project_progress
 from ogmonitor.places.models import Community, District, Organization
-from ogmonitor.plans.models import ActionPlan, Activity
+from ogmonitor.plans.models import ActionPlan, Activity, LocalAssessment, Milestone, OGPValue
 from ogmonitor.surveys.models import AggregateResult, Study
 
 from .models import DEFAULT_LICENCE, LICENCES, DatasetSettings, LicenceInfo
@@ -88,7 +88,7 @@ TABLE_SCHEMA_TYPES = ("string", "integer", "number", "boolean", "date", "datetim
 
 _FIELD_TYPES = {
     "CharField": "string", "TextField": "string", "SlugField": "string", "URLField": "string",
-    "EmailField": "string", "JSONField": "string",
+    "EmailField": "string", "JSONField": "string", "AutoField": "integer", "BigAutoField": "integer",
     "IntegerField": "integer", "SmallIntegerField": "integer", "BigIntegerField": "integer",
     "PositiveIntegerField": "integer", "PositiveSmallIntegerField": "integer", "PositiveBigIntegerField": "integer",
     "DecimalField": "number", "FloatField": "number",
@@ -258,9 +258,10 @@ def references(model, name: str, key: str, *, as_name: str = "") -> Column:
     )
 
 
-def page_column() -> Column:
+def page_column(get=None) -> Column:
+    """The address of the record's page (``get``: of the page that shows it, when it has none)."""
     return Column("url", "string", _("Address of the record’s page on this site."),
-                  lambda record: record.get_absolute_url(), format="uri")
+                  get or (lambda record: record.get_absolute_url()), format="uri")
 
 
 def demo_column(model) -> Column:
@@ -349,9 +350,73 @@ register(Dataset(
         column(Activity, "end_year"),
         column(Activity, "involves_municipalities"),
         column(Activity, "is_placeholder"),
+        column(Activity, "weight"),
+        column(Activity, "progress"),
         page_column(),
     ),
     primary_key=("plan", "number"),
+))
+
+
+def _subject(record) -> str:
+    """The activity's number, or the local target's code ("3.2.QBA-1")."""
+    return record.target.code if record.target_id else record.activity.number
+
+
+register(Dataset(
+    slug="local-assessments",
+    title=_("Local assessments of NAP activities"),
+    description=_("Published assessments of how far each activity, or a local target under it, is carried out in a place, on the scales of the OGP Independent Reporting Mechanism: completion, potential for results, early results and relevance to OGP values."),
+    page="plans:list",
+    source=lambda: LocalAssessment.objects.published()
+    .select_related("activity__plan", "target", "district", "municipality", "assessed_by")
+    .order_by("activity__plan__start_year", "activity__plan_id", "activity__sort_key", "target__code", "assessed_on", "pk"),
+    changed=lambda: LocalAssessment.objects.published().aggregate(last=Max("updated_at"))["last"],
+    columns=(
+        column(LocalAssessment, "id"),
+        Column("plan", "string", keyed_description(Activity, "plan", "slug"), lambda record: record.activity.plan.slug),
+        Column("activity", "string", keyed_description(LocalAssessment, "activity", "number"), lambda record: record.activity.number),
+        Column("subject", "string", _("Number of the activity, or code of the local target, that was assessed."), _subject),
+        reference(LocalAssessment, "district", "code"),
+        reference(LocalAssessment, "municipality", "slug"),
+        column(LocalAssessment, "assessed_on"),
+        column(LocalAssessment, "completion"),
+        column(LocalAssessment, "potential"),
+        column(LocalAssessment, "early_results"),
+        Column("ogp_values", "string",
+               format_lazy("{} ({})", _model_field(LocalAssessment, "ogp_values").verbose_name, "; ".join(OGPValue.values)),
+               lambda record: LIST_SEPARATOR.join(code for code in OGPValue.values if code in record.ogp_values) or None),
+        *translated(LocalAssessment, "narrative"),
+        reference(LocalAssessment, "assessed_by", "slug"),
+        column(LocalAssessment, "published_at"),
+        demo_column(LocalAssessment),
+        page_column(),
+    ),
+    primary_key=("id",),
+))
+
+register(Dataset(
+    slug="milestones",
+    title=_("Milestones of NAP activities"),
+    description=_("Dated milestones of the activities and of the local targets under them, with their status and weight in the activity’s progress."),
+    page="plans:list",
+    source=lambda: Milestone.objects.select_related("activity__plan", "target__activity__plan")
+    .order_by("activity__plan__start_year", "activity__plan_id", "activity__sort_key", "target__code", "position", "pk"),
+    changed=lambda: Milestone.objects.aggregate(last=Max("updated_at"))["last"],
+    columns=(
+        column(Milestone, "id"),
+        Column("plan", "string", keyed_description(Activity, "plan", "slug"), lambda record: record.activity.plan.slug),
+        Column("activity", "string", keyed_description(Milestone, "activity", "number"), lambda record: record.activity.number),
+        Column("subject", "string", _("Number of the activity, or code of the local target, the milestone belongs to."), _subject),
+        *translated(Milestone, "title"),
+        column(Milestone, "due_on"),
+        column(Milestone, "status"),
+        column(Milestone, "done_on"),
+        column(Milestone, "weight"),
+        demo_column(Milestone),
+        page_column(lambda record: (record.target or record.activity).get_absolute_url()),
+    ),
+    primary_key=("id",),
 ))
 
 # Places and organisations.

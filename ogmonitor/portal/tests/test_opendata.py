@@ -42,7 +42,8 @@ from ogmonitor.places.factories import (
     MunicipalityFactory,
     OrganizationFactory,
 )
-from ogmonitor.plans.factories import ActivityFactory
+from ogmonitor.plans.factories import ActivityFactory, LocalAssessmentFactory, MilestoneFactory
+from ogmonitor.plans.models import AssessmentStatus, Completion, Potential
 from ogmonitor.portal import opendata
 from ogmonitor.portal.models import DatasetSettings, Licence
 from ogmonitor.surveys.factories import StudyFactory
@@ -171,6 +172,15 @@ def world(db, ngo_a):
     PeriodFactory(starts_on=dt.date(2022, 3, 1), ends_on=dt.date(2022, 3, 31))
     PublicationFactory(organization=municipality, item=item, published_on=dt.date(2022, 3, 15), title="Büdcə 2022")
 
+    # Local monitoring: a published assessment, a draft one (secret) and a milestone.
+    LocalAssessmentFactory(activity=activity, district=district, completion=Completion.SUBSTANTIAL,
+                           potential=Potential.MODEST, ogp_values=["public_accountability", "access_to_information"],
+                           assessed_by=ngo_a, status=AssessmentStatus.PUBLISHED)
+    LocalAssessmentFactory(activity=activity, district=district, assessed_on=today, narrative_az="Gizli qaralama",
+                           assessed_by=ngo_a)
+    MilestoneFactory(activity=activity, title_en="Budget hearing held", status="done", done_on=dt.date(2021, 5, 4),
+                     weight=2)
+
     return {
         "study": study, "draft": draft, "event": event, "proposal": overdue, "platform": platform,
         "project": project, "municipality": municipality, "district": district, "village": village,
@@ -262,6 +272,18 @@ def test_no_unpublished_record_is_in_any_download(client, world):
     _header, results = read_csv(client, "indicator-results")
     assert {row["study"] for row in results} == {"local-2022"}
     assert not any(row["numerator"] == "99" or row["percentage"].startswith("80.48") for row in results)
+
+
+def test_local_monitoring_gives_published_assessments_and_the_milestones_with_progress(client, world):
+    _header, [assessment] = read_csv(client, "local-assessments")
+    assert (assessment["district"], assessment["completion"], assessment["potential"]) == ("AZ-SAK", "substantial", "modest")
+    assert assessment["ogp_values"] == "access_to_information; public_accountability"  # in the IRM's order
+    assert assessment["url"].endswith(f"/plans/assessments/{assessment['id']}/")
+    _header, [milestone] = read_csv(client, "milestones")
+    assert (milestone["title_en"], milestone["status"], milestone["done_on"], milestone["weight"]) == (
+        "Budget hearing held", "done", "2021-05-04", "2")
+    _header, activities = read_csv(client, "activities")
+    assert [row["progress"] for row in activities] == ["100"]  # its one milestone is done
 
 
 def test_unpublished_parents_leave_their_references_empty(client, world):
