@@ -38,7 +38,7 @@ from auditlog.registry import auditlog
 from auditlog.signals import pre_log
 from django.apps import apps
 from django.db import models
-from django.db.models import DateTimeField, Model, OuterRef, Subquery
+from django.db.models import DateTimeField, Model
 from django.db.models.signals import pre_save
 from django.utils.functional import Promise
 from django.utils.text import capfirst
@@ -275,21 +275,16 @@ def log_corrections(sender, instance, action, **kwargs):
 
     :func:`ogmonitor.surveys.submissions.correct_submission` records each changed question as
     an :class:`~ogmonitor.surveys.models.AnswerRevision` (with ``bulk_create``, which sends no
-    signal) and then saves the submission. The revisions made since the submission was last
-    saved are that correction's: they become one entry, question by question, before → after.
-    A free-text answer's values are not copied (see the module's docstring).
+    signal), hands them to the submission as ``correction_revisions`` and saves it: they become
+    one entry, question by question, before → after. A free-text answer's values are not
+    copied (see the module's docstring).
     """
-    from ogmonitor.surveys.models import AnswerRevision, Question, Submission
+    from ogmonitor.surveys.models import Question
 
-    if action != LogEntry.Action.UPDATE or instance.pk is None:
+    revisions = getattr(instance, "correction_revisions", None)
+    if action != LogEntry.Action.UPDATE or not revisions:
         return
-    last_saved = Submission.objects.filter(pk=OuterRef("submission_id")).values("updated_at")[:1]
-    revisions = list(
-        AnswerRevision.objects.filter(submission_id=instance.pk, changed_at__gt=Subquery(last_saved))
-        .select_related("question", "changed_by").order_by("pk")
-    )
-    if not revisions:
-        return
+    instance.correction_revisions = None  # logged once, whatever saves the instance next
     changes, questions = {}, {}
     for revision in revisions:
         question = revision.question

@@ -332,6 +332,8 @@ def correct_submission(submission: Submission, raw_answers: dict, user, reason: 
     Answer.objects.bulk_create(
         row for row in answers.answer_rows(submission, questionnaire, result.values) if row.question_id in changed_ids
     )
+    # The audit log writes this correction's entry from its revisions when the submission is saved.
+    submission.correction_revisions = revisions
     submission.save(update_fields=["updated_at"])
     announce_answers_changed(submission.study, user)
     return revisions
