@@ -60,27 +60,21 @@ def can_review_assessment(user, assessment) -> bool:
     return can_edit_assessment(user, assessment)
 
 
-def editable_assessments(user, queryset: QuerySet, *, through: str = "") -> QuerySet:
-    """The assessments of ``queryset`` :func:`can_edit_assessment` allows (with ``through``,
-    e.g. "assessment", the records of ``queryset`` belonging to such an assessment)."""
+def editable_assessments(user, queryset: QuerySet) -> QuerySet:
+    """The assessments of ``queryset`` :func:`can_edit_assessment` allows."""
     if not user.is_authenticated or not user.has_perm("plans.change_localassessment"):
         return queryset.none()
     if is_administrator(user):
         return queryset
     if is_coordinator(user) and user.organization_id:
-        return queryset.filter(**{_path(through, "assessed_by_id"): user.organization_id})
+        return queryset.filter(assessed_by_id=user.organization_id)
     return queryset.none()
 
 
-def visible_assessments(user, queryset: QuerySet, *, through: str = "") -> QuerySet:
+def visible_assessments(user, queryset: QuerySet) -> QuerySet:
     """Local assessments of plan activities: published ones for everyone; drafts and reviewed
     ones only for those who may edit them (:func:`can_edit_assessment`), 404 for the rest."""
-    if is_administrator(user) and user.has_perm("plans.change_localassessment"):
-        return queryset
-    shown = Q(**{_path(through, "is_published"): True})
-    if is_coordinator(user) and user.organization_id and user.has_perm("plans.change_localassessment"):
-        shown |= Q(**{_path(through, "assessed_by_id"): user.organization_id})
-    return queryset.filter(shown)
+    return queryset.published() | editable_assessments(user, queryset)
 
 
 def can_see_assessment(user, assessment) -> bool:

@@ -4,14 +4,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from ogmonitor.lib.forms import check_date_range
+from ogmonitor.lib.forms import check_date_range, date_input
 
 from .registry import AUDITED, audited_by_key, kind_label
 from .services import ACTIONS
-
-
-def _date_input():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _user_label(user) -> str:
@@ -31,8 +27,8 @@ class EntryFilterForm(forms.Form):
     actor = forms.ModelChoiceField(
         label=_("Who"), required=False, queryset=get_user_model().objects.none(), empty_label=_("Everyone"),
     )
-    since = forms.DateField(label=_("From"), required=False, widget=_date_input())
-    until = forms.DateField(label=_("To"), required=False, widget=_date_input())
+    since = forms.DateField(label=_("From"), required=False, widget=date_input())
+    until = forms.DateField(label=_("To"), required=False, widget=date_input())
     text = forms.CharField(label=_("Record"), required=False, max_length=200, help_text=_("A word of the record’s name."))
 
     def __init__(self, *args, entries, **kwargs):

@@ -159,7 +159,7 @@ AUDITED: tuple[Audited, ...] = (
         labels={"from_status": _("previous status"), "to_status": _("new status")},
     ),
     Audited("disclosure.Publication", _publication_scope),
-    Audited("plans.LocalAssessment", _assessment_scope, exclude=("is_published",)),  # follows the status
+    Audited("plans.LocalAssessment", _assessment_scope),
     Audited("plans.AssessmentEvidence", _evidence_scope),
     Audited("plans.LocalTarget", _plan_record_scope, exclude=("progress",)),  # computed (see plans.progress)
     Audited("plans.Milestone", _plan_record_scope),

@@ -912,7 +912,7 @@ def make_assessments(world: _World) -> None:
         LocalAssessment(
             activity=rng.choice(municipal), district=place.district, municipality_id=place.municipality_id,
             assessed_on=today - dt.timedelta(days=rng.randrange(365)), completion=_weighted(rng, COMPLETION_WEIGHTS),
-            assessed_by_id=world.network_id, status=AssessmentStatus.PUBLISHED, is_published=True, is_demo=True,
+            assessed_by_id=world.network_id, status=AssessmentStatus.PUBLISHED, is_demo=True,
             **_names("narrative", "Sintetik qiymətləndirmə.", "A synthetic assessment."),
         )
         for place in world.places

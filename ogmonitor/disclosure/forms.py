@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ogmonitor.lib.forms import date_input
 from ogmonitor.places.models import District, Organization
 
 from .index import RANKED_TYPES, Moment, applies_to_values
@@ -41,7 +42,7 @@ class PublicationForm(forms.ModelForm):
         fields = ["item", "published_on", "channel", "url", "title"]
         labels = {"published_on": _("Published on"), "channel": _("Channel"), "title": _("What was published")}
         help_texts = {"title": _("For example the title of the post or of the decision.")}
-        widgets = {"published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"published_on": date_input()}
 
     def __init__(self, *args, organization, can_verify: bool = False, item: Item | None = None, **kwargs):
         """``item`` fixes the item (the form in a checklist row): its field becomes hidden."""

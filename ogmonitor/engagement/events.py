@@ -21,15 +21,12 @@ from django.utils.translation import ngettext
 
 from ogmonitor.accounts import policy
 from ogmonitor.lib import aztext
+from ogmonitor.lib.actors import actor_label
 from ogmonitor.surveys.models import Gender, RespondentCategory
 
 from .models import Event, ParticipantCount, Participation, Person, PressRelease
 
 logger = logging.getLogger(__name__)
-
-
-def _actor(user) -> str:
-    return f"{user} ({getattr(user, 'pk', None)})" if user is not None else "the system"
 
 
 def _languages() -> list[str]:
@@ -290,7 +287,7 @@ def save_event(form, formsets, user) -> Event:
         for formset in formsets:
             formset.instance = event
             formset.save()
-    logger.info("Event %s %s by %s", event.slug, "created" if creating else "changed", _actor(user))
+    logger.info("Event %s %s by %s", event.slug, "created" if creating else "changed", actor_label(user))
     return event
 
 
@@ -304,7 +301,7 @@ def add_person(event: Event, user, *, role: str = Participation.Role.PARTICIPANT
         person.full_clean()
         person.save()
         participation = Participation.objects.create(event=event, person=person, role=role)
-    logger.info("Event %s: person %s added by %s", event.slug, person.pk, _actor(user))
+    logger.info("Event %s: person %s added by %s", event.slug, person.pk, actor_label(user))
     return participation
 
 
@@ -314,7 +311,7 @@ def add_participant(event: Event, person: Person, user, *, role: str = Participa
         participation, _created = Participation.objects.update_or_create(
             event=event, person=person, defaults={"role": role}
         )
-    logger.info("Event %s: person %s taking part, recorded by %s", event.slug, person.pk, _actor(user))
+    logger.info("Event %s: person %s taking part, recorded by %s", event.slug, person.pk, actor_label(user))
     return participation
 
 
@@ -322,7 +319,7 @@ def remove_participant(event: Event, person: Person, user) -> None:
     """Take ``person`` off the event's participants. The person stays on record for their other events."""
     with transaction.atomic():
         Participation.objects.filter(event=event, person=person).delete()
-    logger.info("Event %s: person %s removed by %s", event.slug, person.pk, _actor(user))
+    logger.info("Event %s: person %s removed by %s", event.slug, person.pk, actor_label(user))
 
 
 def replace_participant_counts(event: Event, counts: dict[Cell, int], user) -> int:
@@ -339,7 +336,7 @@ def replace_participant_counts(event: Event, counts: dict[Cell, int], user) -> i
             if number
         ])
     total = sum(counts.values())
-    logger.info("Event %s: %s counted participants recorded by %s", event.slug, total, _actor(user))
+    logger.info("Event %s: %s counted participants recorded by %s", event.slug, total, actor_label(user))
     return total
 
 
@@ -492,7 +489,7 @@ def create_press_release_draft(event: Event, user) -> PressRelease:
         texts[f"body_{language}"] = draft.body
     with transaction.atomic():
         release, created = PressRelease.objects.update_or_create(event=event, defaults=texts)
-    logger.info("Event %s: press release %s by %s", event.slug, "drafted" if created else "drafted again", _actor(user))
+    logger.info("Event %s: press release %s by %s", event.slug, "drafted" if created else "drafted again", actor_label(user))
     return release
 
 
@@ -502,5 +499,5 @@ def save_press_release(form, formset, user) -> PressRelease:
         release = form.save()
         formset.instance = release
         formset.save()
-    logger.info("Event %s: press release edited by %s", release.event.slug, _actor(user))
+    logger.info("Event %s: press release edited by %s", release.event.slug, actor_label(user))
     return release

@@ -7,6 +7,7 @@ from django.db import models
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from ogmonitor.lib.forms import date_input
 from ogmonitor.lib.uploads import DOCUMENT, IMAGE, check_upload
 from ogmonitor.places.models import Community, District, Organization
 from ogmonitor.plans.models import ActionPlan, Activity, Area
@@ -23,7 +24,7 @@ from .models import (
     PressRelease,
 )
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = date_input()
 
 
 def _formfield(db_field, **kwargs):

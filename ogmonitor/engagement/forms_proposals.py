@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ogmonitor.accounts.policy import is_administrator
 from ogmonitor.lib import aztext
+from ogmonitor.lib.forms import date_input
 from ogmonitor.lib.models import az_collated
 from ogmonitor.places.models import Community, Organization
 from ogmonitor.plans.models import Activity
@@ -23,10 +24,6 @@ from . import proposals as service
 from .models import Event, Proposal
 
 Status = Proposal.Status
-
-
-def _date_input():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _event_label(event: Event) -> str:
@@ -107,7 +104,7 @@ class ProposalForm(forms.ModelForm):
     """A proposal's own fields; its status and dates change only through the step forms."""
 
     raised_on = forms.DateField(
-        label=_("Raised on"), required=False, widget=_date_input(),
+        label=_("Raised on"), required=False, widget=date_input(),
         help_text=_("When it was raised: the first date of its history. Left empty: the event’s date, or today."),
     )
 
@@ -194,7 +191,7 @@ class ProposalBulkForm(forms.Form):
         help_text=_("Published proposals are shown to everyone; the others only to staff."),
     )
     submit = forms.BooleanField(label=_("They have already been submitted to the addressee"), required=False)
-    submitted_on = forms.DateField(label=_("Submitted on"), required=False, widget=_date_input())
+    submitted_on = forms.DateField(label=_("Submitted on"), required=False, widget=date_input())
     submitted_via = forms.ChoiceField(
         label=_("How they were submitted"), required=False, choices=[("", "—"), *Proposal.Channel.choices],
     )
@@ -261,7 +258,7 @@ class StepForm(forms.Form):
     """Record one step: its date and a note. Subclasses add what the step records."""
 
     date_label = _("Date")
-    on = forms.DateField(label=_("Date"), widget=_date_input())
+    on = forms.DateField(label=_("Date"), widget=date_input())
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Shown in the history, for example how you learnt of this step."),

@@ -3,12 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ogmonitor.lib.forms import check_date_range
+from ogmonitor.lib.forms import check_date_range, date_input
 from ogmonitor.plans.models import ActionPlan
 
 from .responsiveness import Kind, Order
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = date_input()
 
 
 class ResponsivenessFilterForm(forms.Form):

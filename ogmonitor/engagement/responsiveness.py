@@ -49,11 +49,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from ogmonitor.accounts.policy import visible_projects
 from ogmonitor.lib import aztext, safe_csv
-from ogmonitor.lib.spreadsheet import HEADER_FILL, HEADER_FONT, neutralise, sheet_name
+from ogmonitor.lib.spreadsheet import HEADER_FONT, append_row, set_widths, sheet_name
 from ogmonitor.places.models import District, Organization
 
 from .models import Proposal
@@ -408,10 +407,6 @@ def method_lines() -> list[str]:
     ]
 
 
-def _csv_value(value):
-    return "" if value is None else value
-
-
 def export_csv(result: Responsiveness) -> bytes:
     """Both tables in one CSV (UTF-8 with a byte-order mark): a first column says which table a
     row belongs to, so it stays one rectangle a spreadsheet can filter."""
@@ -423,29 +418,24 @@ def export_csv(result: Responsiveness) -> bytes:
         *([authorities, *row] for row in authority_rows),
         *([districts, row[0], "", *row[1:]] for row in district_rows),
     ]
-    return safe_csv.csv_bytes(header, ([_csv_value(value) for value in row] for row in rows))
+    return safe_csv.csv_bytes(header, rows)
 
 
-def _append(sheet, values: Iterable, *, bold: bool = False) -> None:
-    sheet.append([neutralise(value) for value in values])
-    if bold:
-        for cell in sheet[sheet.max_row]:
-            cell.font = HEADER_FONT
+def _bold_row(sheet, values: Iterable) -> None:
+    append_row(sheet, values)
+    for cell in sheet[sheet.max_row]:
+        cell.font = HEADER_FONT
 
 
 def _table_sheet(workbook, title: str, header: list[str], rows: list[list], *, first: bool = False) -> None:
     sheet = workbook.active if first else workbook.create_sheet()
     sheet.title = sheet_name(title)
-    _append(sheet, header, bold=True)
-    for cell in sheet[1]:
-        cell.fill = HEADER_FILL
+    append_row(sheet, header, header=True)
     for row in rows[:-1]:
-        _append(sheet, row)
-    _append(sheet, rows[-1], bold=True)  # the total
+        append_row(sheet, row)
+    _bold_row(sheet, rows[-1])  # the total
     sheet.freeze_panes = "B2"
-    sheet.column_dimensions["A"].width = 44
-    for column in range(2, len(header) + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 14
+    set_widths(sheet, {1: 44})
 
 
 def export_xlsx(result: Responsiveness, filters: dict) -> bytes:
@@ -456,16 +446,15 @@ def export_xlsx(result: Responsiveness, filters: dict) -> bytes:
     _table_sheet(workbook, _("Authorities"), *authority_table(result), first=True)
     _table_sheet(workbook, _("Districts"), *district_table(result))
     about = workbook.create_sheet(sheet_name(_("About")))
-    _append(about, [_("Responsiveness of authorities")], bold=True)
-    _append(about, [caveat()])
-    _append(about, [])
+    _bold_row(about, [_("Responsiveness of authorities")])
+    append_row(about, [caveat()])
+    append_row(about, [])
     for label, value in notes(filters):
-        _append(about, [label, value])
-    _append(about, [])
+        append_row(about, [label, value])
+    append_row(about, [])
     for line in method_lines():
-        _append(about, [line])
-    about.column_dimensions["A"].width = 32
-    about.column_dimensions["B"].width = 40
+        append_row(about, [line])
+    set_widths(about, {1: 32, 2: 40})
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

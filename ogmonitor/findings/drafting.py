@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from ogmonitor.lib.actors import actor_label
 from ogmonitor.surveys.models import Study
 
 from . import services
@@ -46,10 +47,6 @@ def _translated_names(*names: str) -> list[str]:
     return [f"{name}_{code}" for name in names for code in _languages()]
 
 
-def _actor(user) -> str:
-    return f"{user} ({getattr(user, 'pk', None)})" if user is not None else "the system"
-
-
 # --- Indicator definitions ------------------------------------------------------------------
 
 
@@ -69,7 +66,7 @@ def create_indicator(study: Study, user=None, *, recompute: bool = True, **field
         indicator.save()
         if recompute:
             services.schedule_recompute(study, user)  # after the commit
-    logger.info("Study %s: indicator %s defined by %s", study.slug, indicator.code, _actor(user))
+    logger.info("Study %s: indicator %s defined by %s", study.slug, indicator.code, actor_label(user))
     return indicator
 
 
@@ -82,7 +79,7 @@ def update_indicator(indicator: Indicator, user=None, *, recompute: bool = True,
         indicator.save()
         if recompute:
             services.schedule_recompute(indicator.study, user)  # after the commit
-    logger.info("Study %s: indicator %s changed by %s: %s", indicator.study.slug, indicator.code, _actor(user), sorted(fields))
+    logger.info("Study %s: indicator %s changed by %s: %s", indicator.study.slug, indicator.code, actor_label(user), sorted(fields))
     return indicator
 
 
@@ -185,7 +182,7 @@ def draft_findings(study: Study, user=None) -> DraftOutcome:
             Finding.objects.bulk_update(to_update, [*text_fields, "nap_area", "position"])
     logger.info(
         "Study %s: findings drafted by %s (%s new, %s refreshed, %s kept as edited)",
-        study.slug, _actor(user), len(outcome.created), len(outcome.refreshed), len(outcome.kept),
+        study.slug, actor_label(user), len(outcome.created), len(outcome.refreshed), len(outcome.kept),
     )
     return outcome
 
@@ -209,7 +206,7 @@ def create_finding(study: Study, user=None, **fields) -> Finding:
         _check_finding(finding)
         finding.full_clean()
         finding.save()
-    logger.info("Study %s: finding %s written by %s", study.slug, finding.pk, _actor(user))
+    logger.info("Study %s: finding %s written by %s", study.slug, finding.pk, actor_label(user))
     return finding
 
 
@@ -226,7 +223,7 @@ def update_finding(finding: Finding, user=None, **fields) -> Finding:
         _check_finding(finding)
         finding.full_clean()
         finding.save()
-    logger.info("Study %s: finding %s changed by %s: %s", finding.study.slug, finding.pk, _actor(user), sorted(fields))
+    logger.info("Study %s: finding %s changed by %s: %s", finding.study.slug, finding.pk, actor_label(user), sorted(fields))
     return finding
 
 
@@ -234,7 +231,7 @@ def publish_findings(study: Study, user=None) -> int:
     """Publish every draft finding of the study; returns how many were published."""
     with transaction.atomic():
         count = study.findings.filter(status=Finding.Status.DRAFT).update(status=Finding.Status.PUBLISHED)
-    logger.info("Study %s: %s findings published by %s", study.slug, count, _actor(user))
+    logger.info("Study %s: %s findings published by %s", study.slug, count, actor_label(user))
     return count
 
 
@@ -261,7 +258,7 @@ def create_recommendation(study: Study, user=None, *, findings=(), activities=()
         recommendation.full_clean()
         recommendation.save()
         _link(recommendation, findings, activities)
-    logger.info("Study %s: recommendation %s written by %s", study.slug, recommendation.pk, _actor(user))
+    logger.info("Study %s: recommendation %s written by %s", study.slug, recommendation.pk, actor_label(user))
     return recommendation
 
 
@@ -274,7 +271,7 @@ def update_recommendation(recommendation: Recommendation, user=None, *, findings
         _link(recommendation, findings, activities)
     logger.info(
         "Study %s: recommendation %s changed by %s: %s",
-        recommendation.study.slug, recommendation.pk, _actor(user), sorted(fields),
+        recommendation.study.slug, recommendation.pk, actor_label(user), sorted(fields),
     )
     return recommendation
 
@@ -289,7 +286,7 @@ def set_recommendation_status(recommendation: Recommendation, status: str, user=
         recommendation.save(update_fields=["status", "updated_at"])
     logger.info(
         "Study %s: recommendation %s status %s → %s by %s",
-        recommendation.study.slug, recommendation.pk, previous, status, _actor(user),
+        recommendation.study.slug, recommendation.pk, previous, status, actor_label(user),
     )
     return recommendation
 

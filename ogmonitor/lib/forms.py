@@ -1,5 +1,6 @@
 """Small pieces every app's forms and views share."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -21,3 +22,8 @@ def check_date_range(form, cleaned: dict, first: str = "since", last: str = "unt
         form.add_error(last, _("The last day cannot be before the first day (%(since)s).") % {
             "since": date_format(since, "SHORT_DATE_FORMAT"),
         })
+
+
+def date_input() -> forms.DateInput:
+    """The browser's date picker, its value written as ISO 8601 whatever the language."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -11,12 +11,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ogmonitor.lib.forms import date_input
 from ogmonitor.places.models import Community, Organization
 
 from .measures import ProjectScope
 from .models import Indicator, OnlinePaymentAssistance, Project, TerminalRequest
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = date_input()
 
 
 def _not_in_future(value: dt.date | None) -> None:

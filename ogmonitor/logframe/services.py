@@ -15,14 +15,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from ogmonitor.accounts import policy
+from ogmonitor.lib.actors import actor_label
 
 from .models import Indicator, ManualValue, OnlinePaymentAssistance, Project, TerminalRequest
 
 logger = logging.getLogger(__name__)
-
-
-def _actor(user) -> str:
-    return f"{user} ({getattr(user, 'pk', None)})" if user is not None else "the system"
 
 
 # --- Reading ------------------------------------------------------------------------------------
@@ -52,7 +49,7 @@ def record_manual_value(indicator: Indicator, user, *, value, on, evidence_url: 
             recorded_by=user if getattr(user, "is_authenticated", False) else None,
         )
     logger.info("Project %s: indicator %s = %s as of %s, recorded by %s",
-                indicator.project.slug, indicator.code, value, on, _actor(user))
+                indicator.project.slug, indicator.code, value, on, actor_label(user))
     return entry
 
 
@@ -61,7 +58,7 @@ def delete_manual_value(entry: ManualValue, user) -> None:
     indicator = entry.indicator
     with transaction.atomic():
         entry.delete()
-    logger.info("Project %s: a value of indicator %s removed by %s", indicator.project.slug, indicator.code, _actor(user))
+    logger.info("Project %s: a value of indicator %s removed by %s", indicator.project.slug, indicator.code, actor_label(user))
 
 
 # --- Outreach records --------------------------------------------------------------------------
@@ -73,7 +70,7 @@ def save_outreach_record(form, user) -> OnlinePaymentAssistance | TerminalReques
     with transaction.atomic():
         record = form.save()
     logger.info("Project %s: %s %s %s by %s", record.project.slug, record._meta.model_name, record.pk,
-                "created" if creating else "changed", _actor(user))
+                "created" if creating else "changed", actor_label(user))
     return record
 
 
@@ -81,7 +78,7 @@ def delete_outreach_record(record: OnlinePaymentAssistance | TerminalRequest, us
     project, pk = record.project, record.pk
     with transaction.atomic():
         record.delete()
-    logger.info("Project %s: %s %s deleted by %s", project.slug, record._meta.model_name, pk, _actor(user))
+    logger.info("Project %s: %s %s deleted by %s", project.slug, record._meta.model_name, pk, actor_label(user))
 
 
 # --- Publication ------------------------------------------------------------------------------
@@ -92,5 +89,5 @@ def set_published(project: Project, user, published: bool) -> Project:
     with transaction.atomic():
         project.is_published = published
         project.save(update_fields=["is_published"])
-    logger.info("Project %s %s by %s", project.slug, "published" if published else "unpublished", _actor(user))
+    logger.info("Project %s %s by %s", project.slug, "published" if published else "unpublished", actor_label(user))
     return project

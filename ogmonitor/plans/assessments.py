@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ogmonitor.accounts import policy
+from ogmonitor.lib.actors import actor_label
 from ogmonitor.lib.uploads import DOCUMENT, check_upload
 
 from .models import Activity, AssessmentEvidence, AssessmentStatus, Completion, LocalAssessment
@@ -61,10 +62,6 @@ OTHER_CHOICES_LIMIT = 100
 class AssessmentError(ValidationError):
     """A change the review workflow refuses (editing a published assessment, a step not allowed
     from the current status, publishing private evidence); the message is translated."""
-
-
-def _actor(user) -> str:
-    return f"{user} ({getattr(user, 'pk', None)})" if user is not None else "the system"
 
 
 # --- Reading ------------------------------------------------------------------------------------
@@ -167,17 +164,33 @@ def allowed_actions(user, assessment: LocalAssessment) -> list[str]:
 
 
 @dataclass(frozen=True)
-class CompletionCount:
+class LevelCount:
+    """How many activity × places stand at one completion level, of ``total``."""
+
     completion: str
     label: str
     count: int
+    total: int
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.count / self.total if self.total else None
+
+    @property
+    def width(self) -> str:
+        """The bar segment's width for a ``style`` attribute: a dot decimal in every language."""
+        return f"{self.percent or 0:.2f}"
 
 
-def completion_counts(assessments) -> list[CompletionCount]:
-    """How many of ``assessments`` stand at each level of the scale, in the scale's order, the
-    levels reached by none left out (for a plan's or the home page's summary)."""
+def completion_counts(assessments, *, with_zeros: bool = False) -> list[LevelCount]:
+    """How many of ``assessments`` stand at each level of the scale, in the scale's order; the
+    levels reached by none are left out unless ``with_zeros`` (a table shows the zeros too)."""
     counts = Counter(assessment.completion for assessment in assessments)
-    return [CompletionCount(value, str(label), counts[value]) for value, label in Completion.choices if counts[value]]
+    total = sum(counts.values())
+    return [
+        LevelCount(value, str(label), counts[value], total)
+        for value, label in Completion.choices if with_zeros or counts[value]
+    ]
 
 
 # --- Evidence the form offers -------------------------------------------------------------------
@@ -325,7 +338,7 @@ def save_assessment(assessment: LocalAssessment, user=None, *, evidence: list | 
             _save_evidence(assessment, evidence)
     logger.info(
         "Assessment %s of activity %s %s by %s", assessment.pk, assessment.activity_id,
-        "created" if creating else "changed", _actor(user),
+        "created" if creating else "changed", actor_label(user),
     )
     return assessment
 
@@ -377,7 +390,7 @@ def transition(assessment: LocalAssessment, action: str, user=None) -> LocalAsse
             assessment.reviewed_by, assessment.reviewed_at, assessment.published_at = None, None, None
         assessment.status = target
         assessment.save(update_fields=["status", "reviewed_by", "reviewed_at", "published_at", "updated_at"])
-    logger.info("Assessment %s: %s by %s", assessment.pk, action, _actor(user))
+    logger.info("Assessment %s: %s by %s", assessment.pk, action, actor_label(user))
     return assessment
 
 

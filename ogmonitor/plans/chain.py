@@ -31,8 +31,7 @@ from ogmonitor.findings.models import Finding, Indicator, IndicatorResult, Recom
 from ogmonitor.findings.services.compare import (
     Comparison,
     compare_rates,
-    fallback_figure,
-    rate_from_figure,
+    previous_rate,
     rate_of,
 )
 from ogmonitor.surveys.models import AggregateResult, Question, Study
@@ -189,29 +188,16 @@ def _indicator_links(activity: Activity, user, studies) -> list[IndicatorLink]:
         study = indicator.study
         result = results.get(indicator.pk)
         now = rate_of(study, indicator, result, figures[study.pk])
-        before = _previous_rate(indicator, previous_rounds.get(study.previous_id), earlier, results, figures)
-        if now is not None and before is not None:
-            comparison = compare_rates(indicator, now, before)
-        else:
-            comparison = Comparison(code=indicator.code, title=indicator.title, current=now, previous=before)
+        previous = previous_rounds.get(study.previous_id)
+        before = None if previous is None else previous_rate(
+            indicator, previous, earlier.get((previous.pk, indicator.code)), results, figures[previous.pk])
+        comparison = compare_rates(indicator, now, before)
         hide = not services.may_see_small_cells(user, study)
         withheld = hide and services.is_small_rate(now, threshold)
         if hide:
             services.withhold_small_rates([comparison], threshold)
         links.append(IndicatorLink(indicator=indicator, comparison=comparison, withheld=withheld))
     return links
-
-
-def _previous_rate(indicator: Indicator, previous: Study | None, earlier: dict, results: dict, figures: dict):
-    """The indicator's rate in the previous round, matched as :func:`compare_studies` matches it:
-    the same code, or in a round without microdata its published figure; None without one."""
-    if previous is None:
-        return None
-    then = earlier.get((previous.pk, indicator.code))
-    if then is not None:
-        return rate_of(previous, then, results.get(then.pk), figures[previous.pk])
-    figure = fallback_figure(indicator, figures[previous.pk]) if previous.aggregate_only else None
-    return rate_from_figure(previous, figure) if figure is not None else None
 
 
 def _findings(indicators: list[IndicatorLink], user) -> list[Finding]:

@@ -103,29 +103,10 @@ def last_two_dates(scope: QuerySet, day: dt.date | None) -> tuple[dt.date | None
 
 
 @dataclass(frozen=True)
-class LevelCount:
-    """How many activity × places stand at one completion level, of ``total``."""
-
-    completion: str
-    label: str
-    count: int
-    total: int
-
-    @property
-    def percent(self) -> float | None:
-        return 100 * self.count / self.total if self.total else None
-
-    @property
-    def width(self) -> str:
-        """The bar segment's width for a ``style`` attribute: a dot decimal in every language."""
-        return f"{self.percent or 0:.2f}"
-
-
-@dataclass(frozen=True)
 class Distribution:
     """Completion levels of a set of activities, with how many of them are assessed at all."""
 
-    levels: list[LevelCount]
+    levels: list[assessments.LevelCount]
     activities: int
     local_activities: int
     assessed: int
@@ -140,7 +121,7 @@ class Distribution:
         return self.activities - self.assessed
 
     @property
-    def reached(self) -> list[LevelCount]:
+    def reached(self) -> list[assessments.LevelCount]:
         """The levels at least one activity × place stands at (the bar's segments)."""
         return [level for level in self.levels if level.count]
 
@@ -148,10 +129,8 @@ class Distribution:
 def distribution(activities: list[Activity], latest: list[LocalAssessment]) -> Distribution:
     """The completion levels of ``latest`` (assessments of ``activities``), every level of the
     scale in its order, those reached by none included (a table shows the zeros too)."""
-    counts = Counter(assessment.completion for assessment in latest)
-    total = sum(counts.values())
     return Distribution(
-        levels=[LevelCount(value, str(label), counts[value], total) for value, label in Completion.choices],
+        levels=assessments.completion_counts(latest, with_zeros=True),
         activities=len(activities),
         local_activities=sum(1 for activity in activities if activity.involves_municipalities),
         assessed=len({assessment.activity_id for assessment in latest}),

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
+from ogmonitor.lib.forms import date_input
 from ogmonitor.lib.uploads import DOCUMENT
 from ogmonitor.places.models import District, Organization
 
@@ -20,7 +21,7 @@ from .models import (
     validate_evidence_url,
 )
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = date_input()
 NONE_CHOSEN = ("", "—")
 
 

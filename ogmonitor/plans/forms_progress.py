@@ -5,11 +5,12 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from ogmonitor.lib.forms import date_input
 from ogmonitor.places.models import District, Organization
 
 from .models import Activity, Area, LocalTarget, Milestone
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = date_input()
 
 
 #: A milestone's fields on the form. Each formset class gets its own copy: an inline formset adds
@@ -91,20 +92,6 @@ class LocalTargetForm(forms.ModelForm):
                 _("This activity already has a local target %(code)s."), params={"code": taken.get().code}
             )
         return suffix
-
-    def clean(self):
-        """A suffix typed in starts with the district's code, so the code says where the target is."""
-        cleaned = super().clean()
-        suffix, municipality = cleaned.get("suffix"), cleaned.get("municipality")
-        district = cleaned.get("district") or (municipality.district if municipality else None)
-        if suffix and district is not None:
-            prefix = district.code.split("-", 1)[-1]
-            if suffix.split("-", 1)[0] != prefix:
-                self.add_error("suffix", _(
-                    "The suffix starts with the code of %(district)s: %(prefix)s-1, %(prefix)s-2… "
-                    "Leave it blank to have the next free one made."
-                ) % {"district": district, "prefix": prefix})
-        return cleaned
 
 
 class WeightsForm(forms.Form):

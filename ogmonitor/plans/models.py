@@ -249,6 +249,11 @@ def validate_evidence_url(value: str) -> None:
 LOCAL_SUFFIX_RE = re.compile(r"^[A-Z][A-Z0-9]{1,3}-\d{1,3}$")
 
 
+def local_prefix(district: District) -> str:
+    """The start of a local target's suffix: the district's ISO 3166-2 code without "AZ-"."""
+    return district.code.split("-", 1)[-1]
+
+
 class LocalTarget(models.Model):
     """A district's or municipality's own target under a national activity, coded as the
     activity's number and a local suffix: "3.2.QBA-1" is Guba's first target under 3.2.
@@ -315,10 +320,17 @@ class LocalTarget(models.Model):
                 raise ValidationError({"municipality": _("This municipality has no district: its code cannot be made.")})
             if self.district_id and self.district_id != self.municipality.district_id:
                 raise ValidationError({"district": _("The municipality is in another district.")})
+        district = self.municipality.district if self.municipality_id else self.district
+        if self.suffix and self.suffix.split("-", 1)[0] != local_prefix(district):
+            # A suffix typed in starts with the district's code, so the code says where the target is.
+            raise ValidationError({"suffix": _(
+                "The suffix starts with the code of %(district)s: %(prefix)s-1, %(prefix)s-2… "
+                "Leave it blank to have the next free one made."
+            ) % {"district": district, "prefix": local_prefix(district)}})
 
     def next_suffix(self) -> str:
         """The district's ISO code without "AZ-" and the next number free under the activity."""
-        prefix = self.district.code.split("-", 1)[-1]
+        prefix = local_prefix(self.district)
         taken = set(
             LocalTarget.objects.filter(activity_id=self.activity_id, suffix__startswith=f"{prefix}-")
             .exclude(pk=self.pk).values_list("suffix", flat=True)
@@ -327,6 +339,15 @@ class LocalTarget(models.Model):
         while f"{prefix}-{number}" in taken:
             number += 1
         return f"{prefix}-{number}"
+
+
+class OfActivityOrTarget:
+    """For the records of an activity or of a local target under it (``activity``, ``target``)."""
+
+    @property
+    def subject_code(self) -> str:
+        """The activity's number, or the local target's code."""
+        return self.target.code if self.target_id else self.activity.number
 
 
 class AssessmentStatus(models.TextChoices):
@@ -339,7 +360,7 @@ class AssessmentStatus(models.TextChoices):
 
 class LocalAssessmentQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(is_published=True)
+        return self.filter(status=AssessmentStatus.PUBLISHED)
 
     def latest_per_place(self):
         """Only the latest assessment of each activity in each place (district and municipality).
@@ -358,7 +379,7 @@ class LocalAssessmentQuerySet(models.QuerySet):
         return self.annotate(place_rank=newest_first).filter(place_rank=1)
 
 
-class LocalAssessment(models.Model):
+class LocalAssessment(OfActivityOrTarget, models.Model):
     """How far a NAP activity (or a local target under it) has been carried out in one place on
     a day, as a monitoring organisation found it, on the OGP IRM's scales, with the evidence it
     rests on.
@@ -410,8 +431,6 @@ class LocalAssessment(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    #: Kept equal to ``status == published`` by :meth:`save`: the public querysets filter on it.
-    is_published = models.BooleanField(_("published"), default=False, editable=False)
     is_demo = models.BooleanField(
         _("demo record"), default=False, help_text=_("Invented for the demonstration; not a real assessment."),
     )
@@ -424,7 +443,7 @@ class LocalAssessment(models.Model):
         verbose_name = _("local assessment")
         verbose_name_plural = _("local assessments")
         ordering = ["activity", "-assessed_on", "-pk"]
-        indexes = [models.Index(fields=["activity", "is_published", "assessed_on"])]
+        indexes = [models.Index(fields=["activity", "status", "assessed_on"])]
 
     def __str__(self) -> str:
         return f"{self.subject_code} · {self.place_label or _('national')} · {self.assessed_on} · {self.get_completion_display()}"
@@ -437,10 +456,6 @@ class LocalAssessment(models.Model):
                 self.district_id, self.municipality_id = target.district_id, target.municipality_id
         if self.municipality_id and not self.district_id:
             self.district_id = self.municipality.district_id
-        self.is_published = self.status == AssessmentStatus.PUBLISHED
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "status" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "is_published"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -462,15 +477,14 @@ class LocalAssessment(models.Model):
                     "labels": ", ".join(str(Potential(value).label) for value in allowed)}})
 
     @property
-    def subject_code(self) -> str:
-        """The activity's number, or the local target's code."""
-        return self.target.code if self.target_id else self.activity.number
-
-    @property
     def place_label(self) -> str:
         """"Quba" or "Quba: X bələdiyyəsi"; empty for a national assessment."""
         parts = [str(place) for place in (self.district, self.municipality) if place is not None]
         return ": ".join(parts)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == AssessmentStatus.PUBLISHED
 
     @property
     def is_national(self) -> bool:
@@ -594,7 +608,7 @@ class AssessmentEvidence(models.Model):
         return None
 
 
-class Milestone(models.Model):
+class Milestone(OfActivityOrTarget, models.Model):
     """A dated step of an activity (or of a local target under it), whose status feeds the
     activity's progress (see :mod:`.progress`)."""
 

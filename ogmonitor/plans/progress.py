@@ -48,6 +48,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 
 from ogmonitor.lib import aztext
+from ogmonitor.lib.actors import actor_label
 
 from .models import ActionPlan, Activity, Area, Completion, LocalAssessment, LocalTarget, Milestone
 
@@ -328,10 +329,6 @@ class Progress:
         return self.basis == Basis.MILESTONES
 
     @property
-    def from_completion(self) -> bool:
-        return self.basis == Basis.COMPLETION
-
-    @property
     def bar_value(self) -> str:
         """The percent for a ``<progress value>``: always a dot, whatever the language."""
         return f"{self.percent:.1f}" if self.percent is not None else "0"
@@ -374,10 +371,6 @@ def sort_targets(targets: list[LocalTarget]) -> list[LocalTarget]:
 # --- Changing milestones, targets and weights ----------------------------------------------------
 
 
-def _actor(user) -> str:
-    return f"{user} ({getattr(user, 'pk', None)})" if user is not None else "the system"
-
-
 def save_milestones(formset, user=None) -> None:
     """Save a validated milestones formset (added, changed and deleted rows), all or nothing,
     then recompute what the milestones feed once (not once per row)."""
@@ -389,7 +382,7 @@ def save_milestones(formset, user=None) -> None:
             recompute_target(subject)
         else:
             recompute_upward(subject.pk)
-    logger.info("Milestones of %s saved by %s", getattr(subject, "code", None) or subject.number, _actor(user))
+    logger.info("Milestones of %s saved by %s", getattr(subject, "code", None) or subject.number, actor_label(user))
 
 
 def save_target(form, user=None) -> LocalTarget:
@@ -403,7 +396,7 @@ def save_target(form, user=None) -> LocalTarget:
     with transaction.atomic():
         Activity.objects.select_for_update().filter(pk=target.activity_id).values_list("pk").first()
         target = form.save()
-    logger.info("Local target %s %s by %s", target.code, "created" if creating else "changed", _actor(user))
+    logger.info("Local target %s %s by %s", target.code, "created" if creating else "changed", actor_label(user))
     return target
 
 
@@ -425,6 +418,6 @@ def save_weights(plan: ActionPlan, area_weights: dict[int, Decimal | None],
                         row.save(update_fields=["weight"])
                         changed += 1
         recompute_plan_fully(plan)
-    logger.info("%s weights of plan %s changed by %s", changed, plan.slug, _actor(user))
+    logger.info("%s weights of plan %s changed by %s", changed, plan.slug, actor_label(user))
     return changed
 

@@ -4,6 +4,7 @@ import logging
 
 from django.db import transaction
 
+from . import progress
 from .importing import ImportCounts, ImportPreview, PlanImportError, parse_plan_file, plan_changes
 from .models import ActionPlan
 
@@ -32,12 +33,14 @@ def commit_plan_import(source, plan: ActionPlan, user, *, filename: str = "") ->
         if preview.problems:
             raise PlanImportError(preview.problems)
         changes = plan_changes(preview)
-        for area in changes.areas_to_save:
-            area.save()
-        for activity, executors in changes.activities_to_save:
-            activity.save()
-            if executors is not None:
-                activity.executors.set(executors)
+        with progress.held():  # one recomputation for the whole file, not one per row
+            for area in changes.areas_to_save:
+                area.save()
+            for activity, executors in changes.activities_to_save:
+                activity.save()
+                if executors is not None:
+                    activity.executors.set(executors)
+        progress.recompute_plan_fully(plan)
     # ``user`` is None for imports run by the system (demo data, management commands).
     logger.info("Plan %s: %s imported by %s: %s", plan.slug, preview.filename, user or "system", changes.counts)
     return changes.counts

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from ogmonitor.lib.cache import cache_public
+from ogmonitor.lib.forms import date_input
 from ogmonitor.places.models import District
 
 from . import dashboard as board
@@ -26,11 +27,11 @@ class DashboardFilterForm(forms.Form):
     )
     local = forms.BooleanField(label=_("Only activities involving municipalities or local bodies"), required=False)
     on = forms.DateField(
-        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("As of"), required=False, widget=date_input(),
         help_text=_("The latest assessment on or before this day. Blank: today."),
     )
     since = forms.DateField(
-        label=_("Changes since"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("Changes since"), required=False, widget=date_input(),
         help_text=_("Blank: the assessment date before the latest one."),
     )
 

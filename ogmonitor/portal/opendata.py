@@ -358,11 +358,6 @@ register(Dataset(
 ))
 
 
-def _subject(record) -> str:
-    """The activity's number, or the local target's code ("3.2.QBA-1")."""
-    return record.target.code if record.target_id else record.activity.number
-
-
 register(Dataset(
     slug="local-assessments",
     title=_("Local assessments of NAP activities"),
@@ -375,8 +370,9 @@ register(Dataset(
     columns=(
         column(LocalAssessment, "id"),
         Column("plan", "string", keyed_description(Activity, "plan", "slug"), lambda record: record.activity.plan.slug),
-        Column("activity", "string", keyed_description(LocalAssessment, "activity", "number"), lambda record: record.activity.number),
-        Column("subject", "string", _("Number of the activity, or code of the local target, that was assessed."), _subject),
+        reference(LocalAssessment, "activity", "number"),
+        Column("subject", "string", _("Number of the activity, or code of the local target, that was assessed."),
+               lambda record: record.subject_code),
         reference(LocalAssessment, "district", "code"),
         reference(LocalAssessment, "municipality", "slug"),
         column(LocalAssessment, "assessed_on"),
@@ -406,8 +402,9 @@ register(Dataset(
     columns=(
         column(Milestone, "id"),
         Column("plan", "string", keyed_description(Activity, "plan", "slug"), lambda record: record.activity.plan.slug),
-        Column("activity", "string", keyed_description(Milestone, "activity", "number"), lambda record: record.activity.number),
-        Column("subject", "string", _("Number of the activity, or code of the local target, the milestone belongs to."), _subject),
+        reference(Milestone, "activity", "number"),
+        Column("subject", "string", _("Number of the activity, or code of the local target, the milestone belongs to."),
+               lambda record: record.subject_code),
         *translated(Milestone, "title"),
         column(Milestone, "due_on"),
         column(Milestone, "status"),

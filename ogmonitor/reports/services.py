@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ogmonitor.lib.actors import actor_label
 from ogmonitor.surveys.models import Study
 
 from . import renderers
@@ -23,10 +24,6 @@ from .content import report_content
 from .models import Report
 
 logger = logging.getLogger(__name__)
-
-
-def _actor(user) -> str:
-    return f"{user} ({getattr(user, 'pk', None)})" if user is not None else "the system"
 
 
 def _check_choice(language: str, format: str) -> None:
@@ -52,7 +49,7 @@ def request_report(study: Study, language: str, format: str, user=None) -> Repor
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
         transaction.on_commit(lambda: _enqueue(report.pk))
-    logger.info("Study %s: report v%s (%s, %s) requested by %s", study.slug, version, language, format, _actor(user))
+    logger.info("Study %s: report v%s (%s, %s) requested by %s", study.slug, version, language, format, actor_label(user))
     return report
 
 
@@ -130,7 +127,7 @@ def set_report_public(report: Report, is_public: bool, user=None) -> Report:
         report.save(update_fields=["is_public"])
     logger.info(
         "Study %s: report v%s made %s by %s", report.study.slug, report.version,
-        "public" if is_public else "private", _actor(user),
+        "public" if is_public else "private", actor_label(user),
     )
     return report
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ogmonitor.accounts.policy import is_administrator, visible_studies
 from ogmonitor.accounts.roles import Role
+from ogmonitor.lib.forms import date_input
 from ogmonitor.lib.uploads import XLSFORM, check_upload
 from ogmonitor.places.models import Community, District, Organization
 from ogmonitor.plans.models import Area
@@ -34,8 +35,8 @@ class StudyForm(forms.ModelForm):
             "previous",
         ]
         widgets = {
-            "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "period_start": date_input(),
+            "period_end": date_input(),
             "districts": forms.SelectMultiple(attrs={"size": 8}),
             "communities": forms.SelectMultiple(attrs={"size": 12}),
             "areas": forms.SelectMultiple(attrs={"size": 8}),

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from ogmonitor.accounts import policy
+from ogmonitor.lib.forms import date_input
 from ogmonitor.places.models import Community, Organization
 
 from . import answers, expressions, submissions
@@ -152,7 +153,7 @@ class RespondentProfileForm(forms.Form):
     gender = forms.ChoiceField(choices=Gender.choices, label=gettext_lazy("Gender"), widget=forms.RadioSelect)
     channel = forms.ChoiceField(choices=Channel.choices, label=gettext_lazy("Channel"), widget=forms.RadioSelect)
     interview_date = forms.DateField(
-        label=gettext_lazy("Interview date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=gettext_lazy("Interview date"), widget=date_input(),
     )
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.none(), required=False, label=gettext_lazy("Organisation"),

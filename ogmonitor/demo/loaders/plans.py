@@ -13,6 +13,7 @@ import itertools
 from django.db import transaction
 
 from ogmonitor.places.models import Organization
+from ogmonitor.plans import progress
 from ogmonitor.plans.models import ActionPlan, Activity, Area
 
 from .common import DemoDataError, format_translated, read_json, translated
@@ -50,17 +51,19 @@ def load_plan(data: dict) -> ActionPlan:
         },
     )
     placeholders = data["placeholders"]
-    for entry in areas:
-        title = entry.get("title") or format_translated(
-            placeholders["area_title"], area=entry["number"]
-        )
-        area, _created = Area.objects.update_or_create(
-            plan=plan,
-            number=entry["number"],
-            defaults={**translated("title", title), "is_placeholder": entry["is_placeholder"]},
-        )
-        for activity in entry["activities"]:
-            save_activity(plan, area, activity, placeholders)
+    with progress.held():  # one recomputation for the whole plan, not one per activity saved
+        for entry in areas:
+            title = entry.get("title") or format_translated(
+                placeholders["area_title"], area=entry["number"]
+            )
+            area, _created = Area.objects.update_or_create(
+                plan=plan,
+                number=entry["number"],
+                defaults={**translated("title", title), "is_placeholder": entry["is_placeholder"]},
+            )
+            for activity in entry["activities"]:
+                save_activity(plan, area, activity, placeholders)
+    progress.recompute_plan_fully(plan)
     return plan
 
 

@@ -100,7 +100,7 @@ def test_two_published_rounds_show_moves_up_down_and_unchanged(plan):
 def test_some_assessments_wait_in_review_off_the_public_pages(plan):
     waiting = LocalAssessment.objects.exclude(status=AssessmentStatus.PUBLISHED)
     assert set(waiting.values_list("status", flat=True)) == {AssessmentStatus.DRAFT, AssessmentStatus.REVIEWED}
-    assert not waiting.filter(is_published=True).exists()
+    assert not waiting.filter(pk__in=LocalAssessment.objects.published()).exists()
     assert all(row.reviewed_by and row.reviewed_at for row in waiting.filter(status=AssessmentStatus.REVIEWED))
     published = LocalAssessment.objects.published()
     assert not published.filter(published_at__isnull=True).exists()
@@ -123,7 +123,7 @@ def test_assessments_carry_the_irm_scales_and_bilingual_demo_narratives(plan):
 
 
 def test_evidence_links_existing_records_the_public_can_see_and_pages_of_this_site(plan):
-    evidence = AssessmentEvidence.objects.filter(assessment__is_published=True).select_related("indicator", "assessment")
+    evidence = AssessmentEvidence.objects.filter(assessment__status=AssessmentStatus.PUBLISHED).select_related("indicator", "assessment")
     kinds = Counter(link.kind for link in evidence)
     assert set(kinds) == {"indicator", "event", "proposal", "publication", "url"}
     assert evidence.filter(public_evidence()).count() == evidence.count()
@@ -150,7 +150,7 @@ def test_milestones_local_targets_and_weights_feed_the_progress(plan):
     assert set(targets) == {"3.2.QBA-1", "5.1.XAC-1"}
     for target in targets.values():
         assert target.is_demo and target.milestones.count() >= 3
-        assert target.assessments.filter(is_published=True).count() == 1
+        assert target.assessments.published().count() == 1
     assert plan.areas.filter(weight__isnull=False).count() == 2
 
     # By hand: 5.1 = (100 + 100 + 100 + 2 × 50) / 5; 3.1 leaves its cancelled milestone out:

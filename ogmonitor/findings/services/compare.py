@@ -156,16 +156,21 @@ def compare_studies(current: Study, previous: Study) -> list[Comparison]:
     comparisons = []
     for indicator in indicators:
         then = earlier.get(indicator.code)
-        if then is not None:
-            before = rate_of(previous, then, results.get(then.pk), previous_figures)
-        else:
-            figure = fallback_figure(indicator, previous_figures) if previous.aggregate_only else None
-            if figure is None:
-                continue
-            before = rate_from_figure(previous, figure)
+        before = previous_rate(indicator, previous, then, results, previous_figures)
+        if then is None and before is None:
+            continue  # the previous round does not measure it
         now = rate_of(current, indicator, results.get(indicator.pk), current_figures)
         comparisons.append(compare_rates(indicator, now, before))
     return comparisons
+
+
+def previous_rate(indicator: Indicator, previous: Study, then: Indicator | None, results: dict, figures: dict) -> Rate | None:
+    """``indicator``'s side in the ``previous`` round: its indicator of the same code (``then``),
+    or, in a round without microdata, the published figure matching it; None without either."""
+    if then is not None:
+        return rate_of(previous, then, results.get(then.pk), figures)
+    figure = fallback_figure(indicator, figures) if previous.aggregate_only else None
+    return rate_from_figure(previous, figure) if figure is not None else None
 
 
 def fallback_figure(indicator: Indicator, figures: dict) -> AggregateResult | None:
